@@ -1,0 +1,60 @@
+"""Syntax checks for the identifiers entries carry: DOI, arXiv id, e-mail address and ORCID iD."""
+
+from __future__ import annotations
+
+import re
+
+_DOI = re.compile(r"^10\.\d{4,9}/\S+$")
+_ARXIV_NEW = re.compile(r"^\d{4}\.\d{4,5}(v\d+)?$")
+_ARXIV_OLD = re.compile(r"^[a-z][a-z.\-]*(\.[A-Z]{2})?/\d{7}(v\d+)?$")
+_EMAIL = re.compile(r"^[A-Za-z0-9._%+\-]+@[A-Za-z0-9\-]+(\.[A-Za-z0-9\-]+)*\.[A-Za-z]{2,}$")
+_ORCID = re.compile(r"^\d{4}-\d{4}-\d{4}-\d{3}[\dX]$")
+
+
+def doi_problem(doi: str) -> str | None:
+    """Why `doi` is not a bare DOI, or None when it is one."""
+    if doi.lower().startswith(("https://doi.org/", "http://doi.org/", "http://dx.doi.org/", "doi:")):
+        return "write the bare DOI without the resolver prefix, e.g. 10.1145/3620665.3640422"
+    if not _DOI.match(doi):
+        return "a DOI looks like 10.1145/3620665.3640422 (prefix 10.NNNN, a slash, a suffix)"
+    return None
+
+
+def arxiv_problem(arxiv: str) -> str | None:
+    if arxiv.lower().startswith(("arxiv:", "http")):
+        return "write the bare arXiv id, e.g. 2402.15826"
+    if _ARXIV_NEW.match(arxiv):
+        month = int(arxiv[2:4])
+        return None if 1 <= month <= 12 else "the first four digits of an arXiv id are YYMM"
+    if _ARXIV_OLD.match(arxiv):
+        return None
+    return "an arXiv id looks like 2402.15826 (quote it in YAML) or cs/0601001"
+
+
+def email_problem(email: str) -> str | None:
+    return None if _EMAIL.match(email) else "an e-mail address looks like name@example.org"
+
+
+def orcid_checksum(base_digits: str) -> str:
+    """ISO 7064 11-2 check character of the first 15 digits of an ORCID iD."""
+    total = 0
+    for digit in base_digits:
+        total = (total + int(digit)) * 2
+    result = (12 - total % 11) % 11
+    return "X" if result == 10 else str(result)
+
+
+def orcid_problem(orcid: str) -> str | None:
+    if orcid.lower().startswith(("https://orcid.org/", "http://orcid.org/")):
+        return "write the bare ORCID iD, e.g. 0000-0002-1825-0097"
+    if not _ORCID.match(orcid):
+        return "an ORCID iD is four groups of four digits, e.g. 0000-0002-1825-0097"
+    digits = orcid.replace("-", "")
+    expected = orcid_checksum(digits[:15])
+    if digits[15] != expected:
+        return f"its check digit should be '{expected}': the iD is mistyped"
+    return None
+
+
+def normalise_doi(doi: str) -> str:
+    return doi.strip().lower()

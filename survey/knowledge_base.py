@@ -1,0 +1,127 @@
+"""Load a knowledge base (taxonomy.yaml + entries/*.yaml) into typed, located objects.
+
+This is the library API the later stages use:
+
+    kb = load_knowledge_base(Path("."))
+    for entry in kb.entries:
+        print(entry.id, entry.locate("title"))
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Iterable
+
+from survey.diagnostics import Diagnostic, Location, error
+from survey.model import Entry
+from survey.taxonomy import Taxonomy, load_taxonomy
+from survey.yamlsource import LoadedYaml, SourceMap, read_yaml_file
+
+TAXONOMY_FILE = "taxonomy.yaml"
+ENTRIES_DIR = "entries"
+
+
+@dataclass
+class EntryFile:
+    """One entry file as read: its data and source map, and the typed entry when the data fits the model."""
+
+    path: str  # as shown to the user
+    loaded: LoadedYaml
+    entry: Entry | None = None
+
+
+@dataclass
+class KnowledgeBase:
+    root: Path
+    taxonomy: Taxonomy | None
+    files: list[EntryFile]
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+
+    @property
+    def entries(self) -> list[Entry]:
+        return [f.entry for f in self.files if f.entry is not None]
+
+    def entry(self, entry_id: str) -> Entry | None:
+        return next((e for e in self.entries if e.id == entry_id), None)
+
+
+def display_path(path: Path) -> str:
+    """A path as the user would type it: relative to the working directory when below it."""
+    try:
+        return os.path.relpath(path)
+    except ValueError:
+        return str(path)
+
+
+def entry_paths(root: Path) -> list[Path]:
+    folder = root / ENTRIES_DIR
+    if not folder.is_dir():
+        return []
+    return sorted(p for p in folder.iterdir() if p.suffix in (".yaml", ".yml") and p.is_file())
+
+
+def expand_paths(paths: Iterable[Path]) -> list[Path]:
+    """Files named, and the .yaml/.yml files inside folders named."""
+    found: list[Path] = []
+    for path in paths:
+        if path.is_dir():
+            found.extend(sorted(p for p in path.rglob("*") if p.suffix in (".yaml", ".yml") and p.is_file()))
+        else:
+            found.append(path)
+    return found
+
+
+def load_entry_file(path: Path) -> EntryFile:
+    shown = display_path(path)
+    loaded = read_yaml_file(str(path), shown)
+    entry_file = EntryFile(shown, loaded)
+    if loaded.fatal:
+        return entry_file
+    if not isinstance(loaded.data, dict):
+        kind = "a list" if isinstance(loaded.data, list) else f"a {type(loaded.data).__name__}"
+        loaded.diagnostics.append(error(loaded.source.locate(()), "not-a-mapping",
+                                        f"an entry must be a mapping of fields, but this file holds {kind}",
+                                        "start the file with `id: ...` at the left margin"))
+        return entry_file
+    entry, problems = validate_entry(loaded.data, loaded.source)
+    loaded.diagnostics.extend(problems)
+    entry_file.entry = entry
+    return entry_file
+
+
+def validate_entry(data: dict[str, Any], source: SourceMap) -> tuple[Entry | None, list[Diagnostic]]:
+    """Validate plain data against the model; errors become located diagnostics."""
+    from pydantic import ValidationError
+
+    try:
+        entry = Entry.model_validate(data)
+    except ValidationError as exc:
+        from survey.model_errors import diagnostics_from_validation
+
+        return None, diagnostics_from_validation(exc, data, source)
+    entry.attach_source(source)
+    return entry, []
+
+
+def load_knowledge_base(root: Path, extra_paths: Iterable[Path] = ()) -> KnowledgeBase:
+    """Read the taxonomy and every entry under `root/entries`, plus any other files named."""
+    taxonomy_path = root / TAXONOMY_FILE
+    diagnostics: list[Diagnostic] = []
+    taxonomy: Taxonomy | None = None
+    if taxonomy_path.is_file():
+        taxonomy, problems = load_taxonomy(str(taxonomy_path), display_path(taxonomy_path))
+        diagnostics.extend(problems)
+    else:
+        diagnostics.append(error(Location(display_path(taxonomy_path)), "missing-taxonomy",
+                                 f"no {TAXONOMY_FILE} in {display_path(root)}",
+                                 "run survey in the knowledge base's folder or pass --root DIR"))
+    paths = entry_paths(root)
+    known = {p.resolve() for p in paths}
+    for extra in extra_paths:
+        if extra.resolve() not in known:
+            paths.append(extra)
+            known.add(extra.resolve())
+    files = [load_entry_file(p) for p in paths]
+    return KnowledgeBase(root, taxonomy, files, diagnostics)
