@@ -30,6 +30,13 @@ class EntryFile:
     path: str  # as shown to the user
     loaded: LoadedYaml
     entry: Entry | None = None
+    # When the data does not fit the model, what remains once the faulty values are set aside: the checker
+    # still runs its other rules on it, so that one run reports every problem; later stages never use it.
+    partial: Entry | None = None
+
+    @property
+    def checkable(self) -> Entry | None:
+        return self.entry or self.partial
 
 
 @dataclass
@@ -87,7 +94,10 @@ def load_entry_file(path: Path) -> EntryFile:
         return entry_file
     entry, problems = validate_entry(loaded.data, loaded.source)
     loaded.diagnostics.extend(problems)
-    entry_file.entry = entry
+    if problems:
+        entry_file.partial = salvage_entry(loaded.data, loaded.source, Path(path).stem)
+    else:
+        entry_file.entry = entry
     return entry_file
 
 
@@ -103,6 +113,21 @@ def validate_entry(data: dict[str, Any], source: SourceMap) -> tuple[Entry | Non
         return None, diagnostics_from_validation(exc, data, source)
     entry.attach_source(source)
     return entry, []
+
+
+def salvage_entry(data: dict[str, Any], source: SourceMap, file_id: str) -> Entry | None:
+    """The entry without the values that do not fit the model (locations stay right), or None."""
+    from pydantic import ValidationError
+
+    from survey.model_errors import prune_invalid
+
+    data, source = prune_invalid(data, source, file_id)
+    try:
+        entry = Entry.model_validate(data)
+    except ValidationError:
+        return None
+    entry.attach_source(source)
+    return entry
 
 
 def load_knowledge_base(root: Path, extra_paths: Iterable[Path] = ()) -> KnowledgeBase:

@@ -23,11 +23,13 @@ def _as_list(value: Any) -> Any:
     return value if isinstance(value, list) else [value]
 
 
-def term_field(vocabulary: str, description: str, many: bool = True) -> Any:
+def term_field(vocabulary: str, description: str, many: bool = True, required: bool = False) -> Any:
     """A field holding taxonomy term ids from `vocabulary` (recorded in the schema as x-vocabulary)."""
     extra = {"x-vocabulary": vocabulary}
     if many:
         return Field(default_factory=list, description=description, json_schema_extra=extra)
+    if required:
+        return Field(description=description, json_schema_extra=extra)
     return Field(default=None, description=description, json_schema_extra=extra)
 
 
@@ -48,7 +50,7 @@ class Person(Strict):
     affiliations: Texts = Field(default_factory=list, description="Institutions, as the source states them.")
     email: str | None = None
     orcid: str | None = Field(None, description="ORCID iD, e.g. 0000-0002-1825-0097.")
-    role: str = term_field("role", "speaker, presenter, author or chair.", many=False)
+    role: str = term_field("role", "speaker, presenter, author or chair.", many=False, required=True)
     consent: Literal["invited", "confirmed", "declined"] | None = Field(
         None, description="Co-authorship consent state for the survey (poster presenters and speakers).")
 
@@ -80,7 +82,7 @@ class Precision(Strict):
 class Evaluation(Strict):
     """How the work's results were obtained (evidence level)."""
 
-    method: str = term_field("evaluation", "Evidence level.", many=False)
+    method: str = term_field("evaluation", "Evidence level.", many=False, required=True)
     tool: str | None = term_field("simulator", "Simulator or model used, for simulations.", many=False)
     node_nm: Number | None = Field(None, description="Technology node in nm.")
     notes: str | None = None
@@ -116,7 +118,7 @@ class Source(Strict):
 class Metric(Strict):
     """One reported number with its unit, conditions, baseline and source."""
 
-    kind: str = term_field("metric", "Metric kind.", many=False)
+    kind: str = term_field("metric", "Metric kind.", many=False, required=True)
     value: Number | None = None
     range: Annotated[list[Number], Field(min_length=2, max_length=2)] | None = Field(
         None, description="[low, high] when the paper reports a range.")
@@ -146,7 +148,7 @@ class Entry(Strict):
     """One work: a keynote, invited talk, poster or related published work."""
 
     id: str = Field(pattern=r"^[a-z0-9]+(-[a-z0-9]+)*$", description="Equals the file name without .yaml.")
-    type: str = term_field("contribution-type", "keynote, invited-talk, poster or related-work.", many=False)
+    type: str = term_field("contribution-type", "keynote, invited-talk, poster or related-work.", many=False, required=True)
     title: str = Field(min_length=1)
     people: list[Person] = Field(min_length=1)
     venue: str | None = None

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import difflib
 from typing import Any
 
@@ -11,6 +12,13 @@ from survey.diagnostics import Diagnostic, error
 from survey.model import Entry, _nested_model
 from survey.yamlsource import Path, SourceMap
 
+_TYPE_HINTS = {
+    "int_type": "write the number without quotes", "int_parsing": "write the number without quotes",
+    "float_type": "write the number without quotes or units (the unit goes in `unit:`)",
+    "float_parsing": "write the number without quotes or units (the unit goes in `unit:`)",
+    "string_type": "quote the value to make it text", "list_type": "write a list as [a, b] or one '- item' a line",
+    "dict_type": "write a mapping of `key: value` lines", "model_type": "write a mapping of `key: value` lines",
+}
 _TYPE_WORDS = {
     "string_type": "text", "int_type": "a whole number", "int_parsing": "a whole number",
     "float_type": "a number", "float_parsing": "a number", "list_type": "a list", "dict_type": "a mapping",
@@ -95,7 +103,7 @@ def diagnostics_from_validation(exc: ValidationError, data: Any, source: SourceM
                     f" (got {shown})" if not isinstance(got, (dict, list)) else "")
             code = "invalid-id" if path == ("id",) and kind == "string_pattern_mismatch" else "wrong-type"
             hint = ("ids are lower-case words joined by hyphens, e.g. attacc-asplos24" if code == "invalid-id"
-                    else "quote text values; write lists as [a, b] or one '- item' per line" if expected else None)
+                    else _TYPE_HINTS.get(kind))
             found[(path, "wrong-type")] = error(source.locate(path), code, message, hint)
     return list(found.values())
 
@@ -111,3 +119,70 @@ def _missing_hint(name: str) -> str | None:
         "locator": "say where in the paper: Abstract, Table 3, Fig. 9, ...",
         "quote": "add a short verbatim quote that contains the number",
     }.get(name)
+
+
+_PLACEHOLDERS: dict[str, Any] = {"title": "?", "type": "related-work", "people": [{"name": "?", "role": "author"}]}
+
+
+def prune_invalid(data: dict[str, Any], source: SourceMap, file_id: str,
+                  rounds: int = 5) -> tuple[dict[str, Any], SourceMap]:
+    """Set aside every value pydantic rejects, keeping the source map in step (list items shift)."""
+    data = copy.deepcopy(data)
+    source = SourceMap(source.path, dict(source.values), dict(source.keys))
+    for _ in range(rounds):
+        try:
+            Entry.model_validate(data)
+            break
+        except ValidationError as exc:
+            paths = sorted({_prune_target(_data_path(p["loc"], data), p["type"], data) for p in exc.errors()},
+                           key=lambda p: (len(p), [str(x) for x in p]), reverse=True)
+            for path in paths:
+                if len(path) == 1 and path[0] in ("id", "title", "type", "people") and \
+                        (path[0] not in data or path[0] in _PLACEHOLDERS or path[0] == "id"):
+                    data[path[0]] = file_id if path[0] == "id" else copy.deepcopy(_PLACEHOLDERS[path[0]])
+                else:
+                    _delete(data, source, path)
+    return data, source
+
+
+def _prune_target(path: Path, kind: str, data: Any) -> Path:
+    """What to remove for an error: the value itself, or for a missing field the list item holding it."""
+    if kind != "missing" or len(path) <= 1:
+        return path
+    for cut in range(len(path) - 1, 0, -1):
+        if isinstance(path[cut - 1], int) or isinstance(path[cut], int):
+            return path[:cut + 1] if isinstance(path[cut], int) else path[:cut]
+    return path[:-1]
+
+
+def _delete(data: Any, source: SourceMap, path: Path) -> None:
+    parent: Any = data
+    for part in path[:-1]:
+        try:
+            parent = parent[part]
+        except (KeyError, IndexError, TypeError):
+            return
+    last = path[-1] if path else None
+    if isinstance(parent, dict) and last in parent:
+        del parent[last]
+    elif isinstance(parent, list) and isinstance(last, int) and 0 <= last < len(parent):
+        del parent[last]
+        _shift(source, path[:-1], last)
+
+
+def _shift(source: SourceMap, list_path: Path, removed: int) -> None:
+    """After removing item `removed` of the list at `list_path`, renumber the positions of later items."""
+    depth = len(list_path)
+    for table in (source.values, source.keys):
+        moved: dict[Path, tuple[int, int]] = {}
+        for path, where in table.items():
+            if path[:depth] == list_path and len(path) > depth and isinstance(path[depth], int):
+                index = path[depth]
+                if index == removed:
+                    continue
+                if index > removed:
+                    moved[path[:depth] + (index - 1,) + path[depth + 1:]] = where
+                    continue
+            moved.setdefault(path, where)
+        table.clear()
+        table.update(moved)

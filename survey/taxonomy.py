@@ -54,7 +54,8 @@ class Vocabulary:
 
     def resolve(self, text: str) -> Term | None:
         """The term whose id, alias or label is `text` (case- and separator-insensitive)."""
-        term_id = self._lookup.get(normalise(text))
+        # Most entries write the id itself: try it before normalising (normalise is idempotent, keys are normal).
+        term_id = self._lookup.get(text) or self._lookup.get(normalise(text))
         return self.terms[term_id] if term_id else None
 
     def suggest(self, text: str) -> str | None:
@@ -278,7 +279,8 @@ def _check_metric_units(taxonomy: Taxonomy, source: SourceMap, out: list[Diagnos
             elif units.parse_unit(text) is None:
                 out.append(error(_field_location(source, vocab, term, key), "taxonomy-unit",
                                  f"unit '{text}' of metric kind '{term.id}' is not a unit pint understands"))
-        if term.dimension and term.canonical_unit and not units.same_dimension(term.dimension, term.canonical_unit):
+        readable = all(text and units.parse_unit(text) is not None for text in (term.dimension, term.canonical_unit))
+        if readable and not units.same_dimension(term.dimension, term.canonical_unit):  # type: ignore[arg-type]
             out.append(error(_field_location(source, vocab, term, "canonical_unit"), "taxonomy-unit",
                              f"canonical unit '{term.canonical_unit}' of '{term.id}' does not have the dimension "
                              f"of '{term.dimension}'"))

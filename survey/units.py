@@ -69,13 +69,26 @@ def same_dimension(first: str, second: str) -> bool:
     return a is not None and b is not None and a.dimensionality == b.dimensionality
 
 
+_NAMED = (("a ratio", "x"), ("frequency", "Hz"), ("operations", "op"), ("operation rate", "op/s"), ("tokens", "token"), ("energy", "J"), ("power", "W"),
+          ("time", "s"), ("area", "mm^2"), ("length", "m"), ("information", "B"), ("voltage", "V"))
+
+
 @lru_cache(maxsize=4096)
 def dimension_text(unit: str) -> str:
+    """The physical dimension of `unit` in words: 'operations per energy' for TOPS/W."""
     parsed = parse_unit(unit)
     if parsed is None:
         return "unknown"
-    text = str(parsed.dimensionality)
-    return "dimensionless" if text == "dimensionless" else text
+    wanted = parsed.dimensionality
+    named = [(name, parse_unit(example).dimensionality) for name, example in _NAMED]
+    for name, dimension in named:
+        if dimension == wanted:
+            return name
+    for top, top_dim in named[1:]:
+        for bottom, bottom_dim in named[1:]:
+            if top != bottom and top_dim / bottom_dim == wanted:
+                return f"{top} per {bottom.removesuffix('s')}"
+    return str(wanted)
 
 
 @lru_cache(maxsize=4096)

@@ -76,16 +76,16 @@ _resolver = yaml.resolver.Resolver()
 _constructor = yaml.constructor.SafeConstructor()
 
 
-def _scalar(event: yaml.ScalarEvent, where: Location) -> Any:
+def _scalar(event: yaml.ScalarEvent, path: str, mark: tuple[int, int]) -> Any:
     tag = event.tag
     if tag in (None, "!"):
         tag = _resolver.resolve(yaml.ScalarNode, event.value, event.implicit)
     if tag not in _PLAIN_TAGS:
-        raise _Abort(_tag_error(event.tag or "", where))
+        raise _Abort(_tag_error(event.tag or "", Location(path, *mark)))
+    if tag.endswith(":str"):
+        return event.value
     node = yaml.ScalarNode(tag, event.value, event.start_mark, event.end_mark, event.style)
     try:
-        if tag.endswith(":str"):
-            return event.value
         if tag.endswith(":int"):
             return _constructor.construct_yaml_int(node)
         if tag.endswith(":float"):
@@ -98,7 +98,8 @@ def _scalar(event: yaml.ScalarEvent, where: Location) -> Any:
             return _constructor.construct_yaml_timestamp(node)
     except (ValueError, yaml.YAMLError, OverflowError):
         pass
-    raise _Abort(error(where, "yaml-syntax", f"cannot read {event.value!r} as {tag.rsplit(':', 1)[-1]}",
+    raise _Abort(error(Location(path, *mark), "yaml-syntax",
+                       f"cannot read {event.value!r} as {tag.rsplit(':', 1)[-1]}",
                        "quote the value to keep it as text"))
 
 
@@ -181,78 +182,90 @@ _NO_KEY = object()
 
 
 def _build(text: str, source: SourceMap, diagnostics: list[Diagnostic]) -> Any:
-    """Turn the event stream into data, iteratively (no recursion, so depth is only a counted limit)."""
+    """Turn the event stream into data, iteratively (no recursion, so depth is only a counted limit).
+
+    This loop runs once per YAML node of every entry, so it is written for speed: events are told apart by
+    their exact class, and a Location is only made when something is reported.
+    """
     path = source.path
+    values, keys = source.values, source.keys
     anchors: dict[str, tuple[Any, int]] = {}
     stack: list[_Frame] = []
     result: Any = _EMPTY
     documents = 0
     total = 0
     loader = _Loader(text)
+    check_event, get_event = loader.check_event, loader.get_event
     try:
-        while loader.check_event():
-            event = loader.get_event()
-            mark = (event.start_mark.line + 1, event.start_mark.column + 1) if event.start_mark else (1, 1)
-            where = Location(path, *mark)
-            if isinstance(event, yaml.DocumentStartEvent):
-                documents += 1
-                if documents > 1:
-                    raise _Abort(error(where, "yaml-syntax", "file holds more than one YAML document",
-                                       "one entry per file: remove the '---' separator"))
-                continue
-            if isinstance(event, (yaml.StreamStartEvent, yaml.StreamEndEvent, yaml.DocumentEndEvent)):
-                continue
-            if isinstance(event, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
+        while check_event():
+            event = get_event()
+            kind = type(event)
+            start = event.start_mark
+            mark = (start.line + 1, start.column + 1) if start else (1, 1)
+            if kind is _ScalarEvent or kind is _MappingStartEvent or kind is _SequenceStartEvent \
+                    or kind is _AliasEvent:
+                pass
+            elif kind is _MappingEndEvent or kind is _SequenceEndEvent:
                 frame = stack.pop()
                 if frame.anchor is not None:
                     anchors[frame.anchor] = (frame.container, frame.size)
-                value, size = frame.container, frame.size
                 if stack:
-                    stack[-1].size += size
+                    stack[-1].size += frame.size
                 else:
-                    result = value
+                    result = frame.container
+                continue
+            elif kind is _DocumentStartEvent:
+                documents += 1
+                if documents > 1:
+                    raise _Abort(error(Location(path, *mark), "yaml-syntax",
+                                       "file holds more than one YAML document",
+                                       "one entry per file: remove the '---' separator"))
+                continue
+            else:  # stream start and end, document end
                 continue
 
             parent = stack[-1] if stack else None
-            if parent is not None and isinstance(parent.container, dict) and parent.key is _NO_KEY:
+            if parent is not None and parent.key is _NO_KEY and type(parent.container) is dict:
                 # This event is a mapping key.
-                if not isinstance(event, yaml.ScalarEvent):
-                    raise _Abort(error(where, "yaml-syntax", "a mapping key must be plain text",
+                if kind is not _ScalarEvent:
+                    raise _Abort(error(Location(path, *mark), "yaml-syntax", "a mapping key must be plain text",
                                        "write keys as simple words such as `title:`"))
                 if event.tag not in (None, "!") and event.tag not in _PLAIN_TAGS:
-                    raise _Abort(_tag_error(event.tag, where))
+                    raise _Abort(_tag_error(event.tag, Location(path, *mark)))
                 key = event.value
                 if key == "<<":
-                    raise _Abort(error(where, "yaml-syntax", "YAML merge keys (<<) are not supported",
-                                       "write the fields out in full"))
-                if key in parent.seen:
-                    first_line = parent.seen[key][0]
+                    raise _Abort(error(Location(path, *mark), "yaml-syntax",
+                                       "YAML merge keys (<<) are not supported", "write the fields out in full"))
+                seen = parent.seen
+                if key in seen:
+                    first_line = seen[key][0]
                     diagnostics.append(error(
-                        where, "duplicate-key", f"key '{key}' appears twice in this mapping",
+                        Location(path, *mark), "duplicate-key", f"key '{key}' appears twice in this mapping",
                         f"first written on line {first_line}; YAML would silently keep only the last one",
-                        related=[Location(path, *parent.seen[key])]))
+                        related=[Location(path, *seen[key])]))
                 else:
-                    parent.seen[key] = mark
+                    seen[key] = mark
                 parent.key = key
                 parent.key_mark = mark
                 continue
 
             if parent is None:
                 child_path: Path = ()
-            elif isinstance(parent.container, dict):
+            elif type(parent.container) is dict:
                 child_path = parent.path + (parent.key,)
-                source.keys[child_path] = parent.key_mark
+                keys[child_path] = parent.key_mark
             else:
                 child_path = parent.path + (len(parent.container),)
 
-            if isinstance(event, yaml.AliasEvent):
+            if kind is _AliasEvent:
                 if event.anchor not in anchors:
-                    raise _Abort(error(where, "yaml-syntax", f"alias '*{event.anchor}' refers to no finished anchor"))
+                    raise _Abort(error(Location(path, *mark), "yaml-syntax",
+                                       f"alias '*{event.anchor}' refers to no finished anchor"))
                 value, size = anchors[event.anchor]
                 total += size
                 if total > MAX_NODES:
-                    raise _Abort(_expansion_error(where))
-                source.values[child_path] = mark
+                    raise _Abort(_expansion_error(Location(path, *mark)))
+                values[child_path] = mark
                 _attach(parent, value, size)
                 if parent is None:
                     result = value
@@ -260,30 +273,42 @@ def _build(text: str, source: SourceMap, diagnostics: list[Diagnostic]) -> Any:
 
             total += 1
             if total > MAX_NODES:
-                raise _Abort(_expansion_error(where))
-            source.values[child_path] = mark
-            if isinstance(event, yaml.ScalarEvent):
-                value = _scalar(event, where)
+                raise _Abort(_expansion_error(Location(path, *mark)))
+            values[child_path] = mark
+            if kind is _ScalarEvent:
+                tag = event.tag
+                if (tag is None or tag == "!") and not event.implicit[0]:
+                    value = event.value  # quoted or block text: a string whatever it looks like
+                else:
+                    value = _scalar(event, path, mark)
                 if event.anchor is not None:
                     anchors[event.anchor] = (value, 1)
-                _attach(parent, value, 1)
                 if parent is None:
                     result = value
+                else:
+                    _attach(parent, value, 1)
                 continue
 
-            tag = getattr(event, "tag", None)
+            tag = event.tag
             if tag not in (None, "!") and tag not in _PLAIN_TAGS:
-                raise _Abort(_tag_error(tag, where))
+                raise _Abort(_tag_error(tag, Location(path, *mark)))
             if len(stack) >= MAX_DEPTH:
-                raise _Abort(error(where, "too-deep", f"values are nested more than {MAX_DEPTH} levels deep",
+                raise _Abort(error(Location(path, *mark), "too-deep",
+                                   f"values are nested more than {MAX_DEPTH} levels deep",
                                    "an entry needs at most a few levels of nesting"))
-            container: Any = {} if isinstance(event, yaml.MappingStartEvent) else []
+            container: Any = {} if kind is _MappingStartEvent else []
             if parent is not None:
                 _attach(parent, container, 0)
             stack.append(_Frame(container, child_path, event.anchor, mark))
     finally:
         loader.dispose()
     return result
+
+
+_ScalarEvent, _AliasEvent = yaml.ScalarEvent, yaml.AliasEvent
+_MappingStartEvent, _MappingEndEvent = yaml.MappingStartEvent, yaml.MappingEndEvent
+_SequenceStartEvent, _SequenceEndEvent = yaml.SequenceStartEvent, yaml.SequenceEndEvent
+_DocumentStartEvent = yaml.DocumentStartEvent
 
 
 def _attach(parent: _Frame | None, value: Any, size: int) -> None:

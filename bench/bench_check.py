@@ -1,0 +1,213 @@
+"""Benchmark `survey check` against the floor: reading and parsing the same files with PyYAML's C loader.
+
+    python3 bench/bench_check.py                  # 1,000 and 10,000 entries
+    python3 bench/bench_check.py --entries 2000   # one size
+    python3 bench/bench_check.py --keep DIR       # write the synthetic knowledge base to DIR and keep it
+
+Entries are generated from the repository's taxonomy.yaml (realistic: people with ORCIDs, a BibTeX record,
+terms from every vocabulary, eight metrics with units, conditions, baselines and sources) and are clean, so the
+check does all its work and reports nothing. Targets (issue 2): check at most 2x the floor at 10,000 entries,
+`survey --help` under 0.25 s.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import random
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO))
+
+from survey.identifiers import orcid_checksum
+from survey.taxonomy import Taxonomy, load_taxonomy
+
+CHECK_TARGET = 2.0  # x the floor at 10,000 entries
+HELP_TARGET = 0.25  # seconds
+SURNAMES = ("Example", "Sample", "Placeholder", "Dummy", "Testcase", "Fixture", "Mock", "Stub")
+GIVEN = ("Ada", "Bo", "Cy", "Di", "Ed", "Flo", "Gus", "Hal", "Ida", "Jo")
+UNITS = {  # a few spellings per canonical unit, so that unit parsing sees variety as in real entries
+    "TOPS/W": ("TOPS/W", "GOPS/mW", "TOPS/W"), "mJ/token": ("mJ/token", "uJ/token"), "mm^2": ("mm^2", "mm2"),
+    "percent": ("%", "percent"), "ms": ("ms", "us", "s"), "token/s": ("token/s", "tokens/s"),
+    "GB/s": ("GB/s", "TB/s"), "MB": ("MB", "GB", "kB"),
+}
+
+
+def _orcid(number: int) -> str:
+    base = f"{9000_0000_0000_000 + number:015d}"
+    digits = base + orcid_checksum(base)
+    return "-".join(digits[i:i + 4] for i in range(0, 16, 4))
+
+
+def _pick(rng: random.Random, taxonomy: Taxonomy, vocabulary: str, count: int) -> list[str]:
+    ids = sorted(t.id for t in taxonomy[vocabulary] if not t.deprecated)
+    return rng.sample(ids, min(count, len(ids)))
+
+
+def _quote(text: str) -> str:
+    return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+def _metric_lines(rng: random.Random, taxonomy: Taxonomy, kind_id: str) -> list[str]:
+    kind = taxonomy["metric"].terms[kind_id]
+    low, high = kind.plausible or (1.0, 100.0)
+    low, high = max(low, 1e-3), min(high, 1e4)
+    value = round(rng.uniform(low, high) if high > low else low, 3) or low
+    unit = kind.canonical_unit or "x"
+    spelling = rng.choice(UNITS.get(unit, (unit,)))
+    if spelling != unit:  # keep the value plausible in the unit written
+        from survey import units
+
+        value = round(value * units.factor(unit, spelling), 6) or value
+    written = _quote(spelling) if spelling == "%" else spelling
+    lines = [f"  - kind: {kind_id}", f"    value: {value}", f"    unit: {written}",
+             "    conditions:", f"      model: Synthetic-LM {rng.choice((1, 7, 13, 70))}B",
+             f"      phase: {rng.choice(('prefill', 'decode', 'end-to-end'))}",
+             f"      batch: {rng.choice((1, 8, 64))}", "      node_nm: 28"]
+    if kind.relative:
+        lines.append("    baseline: Example GPU (fictional)")
+    lines += ["    source:", f"      locator: Table {rng.randint(1, 9)}",
+              f"      quote: {_quote(f'reaches {value} {spelling} on the synthetic workload')}"]
+    return lines
+
+
+def synthetic_entry(index: int, taxonomy: Taxonomy, rng: random.Random) -> tuple[str, str]:
+    """One clean, realistic, fictional entry as (id, YAML text)."""
+    entry_id = f"synthetic-{index:05d}"
+    people = rng.sample(range(400), 3)
+    title = f"Synthetic Processing-In-Memory Design Number {index} for Transformer Inference"
+    lines = ["# yaml-language-server: $schema=../schema/entry.schema.json", f"id: {entry_id}", "type: related-work",
+             f"title: {_quote(title)}", "people:"]
+    authors = []
+    for number in people:
+        name = f"{GIVEN[number % len(GIVEN)]} {SURNAMES[number // len(GIVEN) % len(SURNAMES)]}{number}"
+        authors.append(name)
+        lines += [f"  - name: {name}", "    affiliations: [Example University]",
+                  f"    email: person{number}@example.org", f"    orcid: {_orcid(number)}", "    role: author"]
+    doi = f"10.5555/synthetic.{index:05d}"
+    year = 2018 + index % 7
+    lines += ["venue: Example Symposium on Synthetic Hardware", f"year: {year}", f"doi: {doi}",
+              f'arxiv: "24{index % 12 + 1:02d}.{index:05d}"', f"url: https://example.org/{entry_id}",
+              "bibtex: |", f"  @inproceedings{{{entry_id.replace('-', '')},",
+              f"    title = {{{title}}},", f"    author = {{{' and '.join(authors)}}},",
+              "    booktitle = {Example Symposium on Synthetic Hardware},", f"    year = {{{year}}},",
+              f"    doi = {{{doi}}}", "  }"]
+    fields = (("architecture", "architecture", 2), ("level", "level", 1), ("memory", "memory", 2),
+              ("domain", "domain", 1), ("compression", "compression", 2), ("phase", "phases", 2),
+              ("challenge", "challenges", 3), ("topic", "topics", 2))
+    for vocabulary, field, count in fields:
+        lines.append(f"{field}: [{', '.join(_pick(rng, taxonomy, vocabulary, count))}]")
+    formats = _pick(rng, taxonomy, "format", 2)
+    lines += [f"precision: {{weights: [{formats[0]}], activations: [{formats[1]}], adc_bits: 6}}",
+              "models: [Synthetic-LM 7B, Synthetic-LM 70B]", "workloads: [SyntheticText]",
+              "evaluation:", "  - method: cycle-simulation", f"    tool: {_pick(rng, taxonomy, 'simulator', 1)[0]}",
+              "    node_nm: 28",
+              "summary: >-", "  A fictional design generated for benchmarking; it computes attention near the memory",
+              "  banks and keeps the weights in place.", "metrics:"]
+    for kind_id in _pick(rng, taxonomy, "metric", 8):
+        lines += _metric_lines(rng, taxonomy, kind_id)
+    return entry_id, "\n".join(lines) + "\n"
+
+
+def generate(root: Path, count: int) -> None:
+    """A knowledge base of `count` synthetic entries in `root` (with the repository's taxonomy)."""
+    taxonomy, problems = load_taxonomy(str(REPO / "taxonomy.yaml"))
+    assert taxonomy is not None, problems
+    (root / "entries").mkdir(parents=True, exist_ok=True)
+    shutil.copy(REPO / "taxonomy.yaml", root / "taxonomy.yaml")
+    rng = random.Random(20241004)
+    for index in range(count):
+        entry_id, text = synthetic_entry(index, taxonomy, rng)
+        (root / "entries" / f"{entry_id}.yaml").write_text(text, encoding="utf-8")
+
+
+def parse_floor(root: Path) -> int:
+    """The floor: read and parse every file with PyYAML's C loader, nothing else."""
+    loader = yaml.CSafeLoader
+    count = 0
+    for path in [root / "taxonomy.yaml", *sorted((root / "entries").glob("*.yaml"))]:
+        with open(path, "rb") as handle:
+            yaml.load(handle.read(), Loader=loader)
+        count += 1
+    return count
+
+
+def check_in_process(root: Path) -> int:
+    from survey.check import check
+
+    result = check(root)
+    assert result.errors == 0, [d.as_text() for d in result.diagnostics[:5]]
+    return len(result.diagnostics)
+
+
+def run_command(*args: str, cwd: Path = REPO) -> None:
+    done = subprocess.run([sys.executable, "-m", "survey", *args], cwd=cwd, stdout=subprocess.DEVNULL,
+                          stderr=subprocess.PIPE, env={**os.environ, "PYTHONPATH": str(REPO)}, check=False)
+    if done.returncode != 0:
+        raise SystemExit(f"survey {' '.join(args)} failed: {done.stderr.decode()[-2000:]}")
+
+
+def best_of(repeat: int, action: Callable[[], Any]) -> float:
+    times = []
+    for _ in range(repeat):
+        started = time.perf_counter()
+        action()
+        times.append(time.perf_counter() - started)
+    return min(times)
+
+
+def time_rounds(folder: Path, repeat: int) -> tuple[float, float, float]:
+    """Best times of the floor, the in-process check and the command, in interleaved rounds (so that a busy
+    machine slows all three alike)."""
+    floor = inside = outside = float("inf")
+    for _ in range(repeat):
+        floor = min(floor, best_of(1, lambda: parse_floor(folder)))
+        inside = min(inside, best_of(1, lambda: check_in_process(folder)))
+        outside = min(outside, best_of(1, lambda: run_command("--root", str(folder), "check", cwd=folder)))
+    return floor, inside, outside
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--entries", type=int, action="append", help="size(s) to run (default: 1000 and 10000)")
+    parser.add_argument("--repeat", type=int, default=3, help="best of this many runs (default 3)")
+    parser.add_argument("--keep", type=Path, help="write the (last) synthetic knowledge base here and keep it")
+    args = parser.parse_args()
+    sizes = args.entries or [1000, 10000]
+
+    rows: list[tuple[str, float, str]] = []
+    help_time = best_of(max(args.repeat, 5), lambda: run_command("--help"))
+    rows.append(("survey --help (subprocess)", help_time,
+                 f"target < {HELP_TARGET:.2f} s: {'met' if help_time < HELP_TARGET else 'MISSED'}"))
+    for size in sizes:
+        folder = args.keep if args.keep else Path(tempfile.mkdtemp(prefix=f"survey-bench-{size}-"))
+        try:
+            generate(folder, size)
+            # Interleaved rounds, so that a busy machine slows the floor and the check alike.
+            floor, inside, outside = time_rounds(folder, args.repeat)
+        finally:
+            if not args.keep:
+                shutil.rmtree(folder, ignore_errors=True)
+        target = f" (target <= {CHECK_TARGET:g}x: {'met' if outside / floor <= CHECK_TARGET else 'MISSED'})" \
+            if size >= 10000 else ""
+        rows.append((f"{size:>6,} entries: floor, CSafeLoader parse", floor, "1.00x"))
+        rows.append((f"{size:>6,} entries: survey check, in-process", inside, f"{inside / floor:.2f}x floor"))
+        rows.append((f"{size:>6,} entries: survey check, subprocess", outside, f"{outside / floor:.2f}x floor{target}"))
+
+    print(f"{'benchmark (best of ' + str(args.repeat) + ')':<44} {'seconds':>9}  ratio")
+    for name, seconds, note in rows:
+        print(f"{name:<44} {seconds:>9.3f}  {note}")
+
+
+if __name__ == "__main__":
+    main()
