@@ -1,0 +1,96 @@
+"""Data-quality facts for a threats-to-validity paragraph, and how strong a piece of evidence is."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from survey.derive.views import CatalogueRow, MetricTable
+    from survey.model import Entry
+
+# Evaluation methods that measure a built artefact. taxonomy.yaml does not group evaluation methods yet, so
+# the split lives here; every other known method counts as simulated (or modelled).
+MEASURED_METHODS = frozenset({"silicon", "commercial-product", "fpga"})
+MEASURED, SIMULATED, UNSTATED = "measured", "simulated", "unstated"
+
+
+def evidence_class(method: str | None) -> str:
+    """'measured' (silicon, product, FPGA), 'simulated' (any model or simulation) or 'unstated'."""
+    if not method:
+        return UNSTATED
+    return MEASURED if method in MEASURED_METHODS else SIMULATED
+
+
+def strongest_evidence(classes: Iterable[str]) -> str:
+    found = set(classes)
+    return MEASURED if MEASURED in found else SIMULATED if SIMULATED in found else UNSTATED
+
+
+@dataclass(frozen=True)
+class MissingConditions:
+    """A metric whose conditions leave out what ranking it against others needs."""
+
+    entry_id: str
+    metric_index: int
+    kind: str
+    missing: list[str]  # among: precision, phase, level, evaluation
+    location: str
+
+
+@dataclass(frozen=True)
+class EvidenceArea:
+    """A challenge or architecture kind and the strongest evidence any work on it gives."""
+
+    area: str  # "challenge" or "architecture"
+    id: str
+    label: str
+    evidence: str  # measured, simulated or unstated
+    entry_ids: list[str]
+
+
+@dataclass(frozen=True)
+class QualityFacts:
+    entries: int
+    unverified: list[str]
+    metrics: int
+    metrics_measured: int
+    metrics_simulated: int
+    metrics_unstated: int
+    metrics_ranked: int
+    metrics_missing_conditions: list[MissingConditions]
+    entries_without_evaluation: list[str]
+    simulated_only: list[EvidenceArea]
+    unstated_only: list[EvidenceArea]
+    metrics_by_method: dict[str, int]  # evaluation method id (or 'unstated') -> number of metrics, sorted by id
+
+    @property
+    def verified(self) -> int:
+        return self.entries - len(self.unverified)
+
+
+def build_quality(entries: list[Entry], catalogue: list[CatalogueRow], tables: list[MetricTable],
+                  areas: list[EvidenceArea]) -> QualityFacts:
+    """Collect the facts from the entries and the already derived catalogue, metric tables and evidence areas."""
+    rows = [row for table in tables for row in table.rows]
+    missing = sorted(
+        (MissingConditions(r.entry_id, r.metric_index, r.kind, list(r.missing_conditions), r.location)
+         for r in rows if r.missing_conditions),
+        key=lambda m: (m.entry_id, m.metric_index))
+    return QualityFacts(
+        entries=len(entries),
+        unverified=sorted(row.entry_id for row in catalogue if not row.verified),
+        metrics=len(rows),
+        metrics_measured=sum(r.evidence == MEASURED for r in rows),
+        metrics_simulated=sum(r.evidence == SIMULATED for r in rows),
+        metrics_unstated=sum(r.evidence == UNSTATED for r in rows),
+        metrics_ranked=sum(r.rankable for r in rows),
+        metrics_missing_conditions=missing,
+        entries_without_evaluation=sorted(row.entry_id for row in catalogue
+                                          if not row.evaluation and not row.is_talk),
+        simulated_only=[a for a in areas if a.evidence == SIMULATED],
+        unstated_only=[a for a in areas if a.evidence == UNSTATED],
+        metrics_by_method={method: sum((r.evaluation or UNSTATED) == method for r in rows)
+                           for method in sorted({r.evaluation or UNSTATED for r in rows})},
+    )
