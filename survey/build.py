@@ -1,0 +1,138 @@
+"""`survey build`: load + check -> views -> authors -> render -> compile, into one build folder.
+
+Refuses to build a knowledge base with errors. Writes only files whose content changed (so the generated
+sources' timestamps stay put), then compiles unless `pdf=False`.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable
+
+from survey.diagnostics import Diagnostic, Location, error, warning
+
+FIGURES_DIR = "figures"
+INPUTS_HASH_FILE = ".survey-inputs.sha256"
+TEMPLATES_DIR = "templates"
+INTRODUCTION = Path("paper") / "introduction.tex"
+
+
+@dataclass
+class BuildResult:
+    ok: bool
+    out: Path
+    sources: list[str] = field(default_factory=list)  # generated files, relative to `out`
+    pdf: Path | None = None
+    ran_tex: bool = False
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+
+    @property
+    def errors(self) -> int:
+        return sum(d.is_error for d in self.diagnostics)
+
+
+def templates_folder(root: Path) -> Path:
+    """The knowledge base's own templates/ when it has one, else the templates shipped beside the package."""
+    own = root / TEMPLATES_DIR
+    return own if own.is_dir() else Path(__file__).resolve().parent.parent / TEMPLATES_DIR
+
+
+def input_fingerprint(root: Path, venue: str, templates: Path) -> str:
+    """SHA-256 over everything a build reads: entries, taxonomy, paper/, templates and the package's code."""
+    import hashlib
+
+    package = Path(__file__).resolve().parent
+    files = [root / "taxonomy.yaml", *sorted((root / "entries").glob("*.y*ml")),
+             *sorted(p for p in (root / "paper").rglob("*") if p.is_file()),
+             *sorted(p for p in templates.rglob("*") if p.is_file()),
+             *sorted(package.rglob("*.py"))]
+    digest = hashlib.sha256(venue.encode())
+    for path in files:
+        if path.is_file():
+            digest.update(str(path).encode() + b"\0" + path.read_bytes() + b"\0")
+    return digest.hexdigest()
+
+
+def build(root: Path, venue: str, out: Path, *, pdf: bool = True,
+          progress: Callable[[str], None] = lambda message: None) -> BuildResult:
+    """Build the survey for `venue` ('todaes' or 'tcad') from the knowledge base at `root` into `out`."""
+    from survey.check import check
+    from survey.compile import compile_pdf
+    from survey.derive.authors import build_author_list
+    from survey.derive.plots import write_figures
+    from survey.derive.views import build_views
+    from survey.metadata import load_metadata
+    from survey.render.latex import MAIN_FILE, VENUES, render_document
+    from survey.render.latex_escape import Escaper, detect_charset
+
+    if venue not in VENUES:
+        return BuildResult(False, out, diagnostics=[error(Location(str(root)), "unknown-venue",
+                                                          f"unknown venue '{venue}'",
+                                                          f"choose one of {', '.join(sorted(VENUES))}")])
+    templates = templates_folder(root)
+    fingerprint = input_fingerprint(root, venue, templates)
+    inputs_file = out / INPUTS_HASH_FILE
+    if pdf and _up_to_date(out, inputs_file, fingerprint):
+        progress("inputs unchanged since the last successful build; nothing to do")
+        return BuildResult(True, out, pdf=out / "survey.pdf", ran_tex=False)
+    inputs_file.unlink(missing_ok=True)
+    progress("checking the knowledge base")
+    checked = check(root)
+    problems = [d for d in checked.diagnostics if d.is_error]
+    metadata, metadata_problems = load_metadata(root)
+    problems += [d for d in metadata_problems if d.is_error]
+    if problems or metadata is None:
+        if metadata is None and not problems:
+            problems.append(error(Location(str(root / "paper" / "metadata.yaml")), "missing-metadata",
+                                  "paper/metadata.yaml is missing or unreadable"))
+        return BuildResult(False, out, diagnostics=sorted(problems, key=Diagnostic.sort_key))
+    kb = checked.knowledge_base
+    progress(f"deriving views of {len(kb.entries)} entries")
+    views = build_views(kb)
+    authors = build_author_list(kb, metadata)
+    out.mkdir(parents=True, exist_ok=True)
+    progress("drawing figures")
+    figures = write_figures(views, out / FIGURES_DIR)
+    progress(f"rendering LaTeX for {venue}")
+    introduction_path = root / INTRODUCTION
+    introduction = introduction_path.read_text(encoding="utf-8") if introduction_path.is_file() else None
+    document = render_document(views=views, authors=authors, metadata=metadata, entries=kb.entries, venue=venue,
+                               templates=templates, escaper=Escaper(detect_charset()), figures=figures,
+                               figure_folder=FIGURES_DIR, introduction=introduction)
+    for name, text in sorted(document.files.items()):
+        _write_if_changed(out / name, text.encode("utf-8"))
+    sources = sorted(document.files) + [f"{FIGURES_DIR}/{f.file_name}" for f in figures]
+    diagnostics = [d for d in checked.diagnostics if not d.is_error] + list(authors.diagnostics)
+    diagnostics += [warning(Location(str(out / MAIN_FILE)), "render", message) for message in document.warnings]
+    if not pdf:
+        progress(f"wrote {len(sources)} source files to {out} (no PDF requested)")
+        return BuildResult(True, out, sources, diagnostics=diagnostics)
+
+    def locate_entry(entry_id: str) -> Location | None:
+        entry = kb.entry(entry_id)
+        return entry.locate("id") if entry is not None else None
+
+    template_files = sorted(p for p in templates.rglob("*.j2") if p.is_file())
+    compiled = compile_pdf(out, MAIN_FILE, sources, extra_inputs=template_files, progress=progress,
+                           locate_entry=locate_entry)
+    if compiled.ok:
+        inputs_file.write_text(fingerprint + "\n")
+    return BuildResult(compiled.ok, out, sources, compiled.pdf, compiled.ran_tex, diagnostics + compiled.diagnostics)
+
+
+def _up_to_date(out: Path, inputs_file: Path, fingerprint: str) -> bool:
+    from survey.compile import HASH_FILE, PDF_NAME
+
+    return ((out / PDF_NAME).is_file() and (out / HASH_FILE).is_file() and inputs_file.is_file()
+            and inputs_file.read_text().strip() == fingerprint)
+
+
+def _write_if_changed(path: Path, data: bytes) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    if path.is_file() and path.read_bytes() == data:
+        return
+    partial = path.with_name(path.name + ".part")
+    partial.write_bytes(data)
+    os.replace(partial, path)

@@ -1,0 +1,456 @@
+"""The LaTeX backend: format-neutral views -> survey.tex for acmart (TODAES) or IEEEtran (TCAD).
+
+Templates in templates/ hold the document's shape; this module prepares what they loop over. Every value a
+template prints goes through the escaper (Jinja's `finalize`), so forgetting to escape is impossible; only
+LaTeX built here is marked `Raw`. Generated lines that come from one entry end with `% entry: <id>`, which
+lets the compile step map a TeX error back to that entry.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Iterable, Sequence
+
+import jinja2
+
+from survey.render.latex_escape import Escaper, Raw, citekey, email, orcid, preamble
+
+if TYPE_CHECKING:
+    from survey.derive.authors import Author, AuthorList
+    from survey.derive.plots import Figure
+    from survey.derive.views import MetricTable, SurveyViews
+    from survey.metadata import Metadata
+    from survey.model import Entry
+
+MAIN_FILE = "survey.tex"
+INTRODUCTION_FILE = "introduction.tex"
+EMPTY_CELL = "-"
+MAX_CAPTION_CITES = 40
+
+
+@dataclass(frozen=True)
+class Venue:
+    key: str
+    template: str
+    two_column: bool
+    # Lines of a table* chunk in IEEEtran at \scriptsize (a page holds about 75; keep a margin for captions).
+    chunk_lines: int = 58
+    chars_per_line: int = 0  # of the text width at \scriptsize, for estimating row heights
+
+
+VENUES = {
+    # acmart: xltabular breaks pages by itself, but holds its whole body in TeX's memory: split every 150 lines.
+    "todaes": Venue("todaes", "todaes.tex.j2", two_column=False, chunk_lines=150, chars_per_line=150),
+    "tcad": Venue("tcad", "tcad.tex.j2", two_column=True, chars_per_line=190),
+}
+
+
+# ------------------------------------------------------------------------------------------- environment
+
+
+def make_environment(templates: Path, escaper: Escaper) -> jinja2.Environment:
+    """Jinja2 with \\VAR{} \\BLOCK{} \\#{} delimiters and escaping as the default for every printed value."""
+
+    def finalize(value: object) -> str:
+        if value is None:
+            raise ValueError("None reached a template; the renderer must decide what to print instead")
+        if isinstance(value, Raw):
+            return value
+        if isinstance(value, bool):
+            raise ValueError("a boolean reached a template")
+        if isinstance(value, (int, float)):
+            return Raw(str(value))
+        return escaper(value)
+
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(str(templates)),
+        block_start_string=r"\BLOCK{", block_end_string="}",
+        variable_start_string=r"\VAR{", variable_end_string="}",
+        comment_start_string=r"\#{", comment_end_string="}",
+        line_comment_prefix="%#",
+        trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True,
+        autoescape=False,  # Jinja's autoescape is HTML's; `finalize` is ours
+        undefined=jinja2.StrictUndefined,
+        finalize=finalize,
+    )
+    env.filters["cites"] = cites
+    env.filters["join_text"] = lambda items, sep=", ": Raw(sep.join(escaper(x) for x in items))
+    env.filters["orcid"] = lambda v: orcid(v) if v else None
+    env.filters["email"] = lambda v: email(v) if v else None
+    env.filters["key"] = citekey
+    return env
+
+
+def cites(entry_ids: Iterable[str]) -> Raw:
+    """\\cite{a,b} for entry ids (which are the BibTeX keys)."""
+    keys = [citekey(i) for i in entry_ids]
+    return Raw(r"\cite{" + ",".join(keys) + "}") if keys else Raw("")
+
+
+# ------------------------------------------------------------------------------------------- tables
+
+
+@dataclass(frozen=True)
+class TexRow:
+    cells: list[Raw]
+    entry_id: str | None = None
+
+
+@dataclass(frozen=True)
+class TexTable:
+    """A table ready for the templates: escaped cells, a column spec for tabularx/xltabular, IEEE chunks."""
+
+    label: str
+    caption: Raw
+    colspec: Raw
+    header: list[Raw]
+    rows: list[TexRow]
+    chunks: list[list[TexRow]] = field(default_factory=list)
+    title: Raw = Raw("")  # short name, for the captions of continued chunks
+
+
+def _column_spec(widths: Sequence[float | None]) -> str:
+    """tabularx columns: None = narrow natural width (l), a number = share of the X space (ragged, no hyphens)."""
+    flexible = [w for w in widths if w is not None]
+    total = sum(flexible) or 1.0
+    parts = []
+    for width in widths:
+        if width is None:
+            parts.append("l")
+        else:
+            share = width * len(flexible) / total
+            parts.append(r">{\hsize=" + f"{share:.3f}" + r"\hsize\raggedright\arraybackslash}X")
+    return "@{}" + "".join(parts) + "@{}"
+
+
+def _row_lines(texts: Sequence[str], widths: Sequence[float | None], chars_per_line: int) -> int:
+    flexible = [w for w in widths if w is not None]
+    narrow = sum(1 for w in widths if w is None)
+    space = max(chars_per_line - 12 * narrow, 20)
+    lines = 1
+    for text, width in zip(texts, widths):
+        if width is not None:
+            chars = max(space * width / (sum(flexible) or 1.0), 4)
+            lines = max(lines, math.ceil(len(text) / chars))
+    return lines
+
+
+def make_table(label: str, title: str, caption: Raw, header: Sequence[str], widths: Sequence[float | None],
+               rows: Sequence[tuple[Sequence[str | Raw], str | None]], venue: Venue, escaper: Escaper) -> TexTable:
+    """Escape the cells (Raw cells pass) and split the rows into chunks that fit a table* page in IEEEtran."""
+    tex_rows = [TexRow([c if isinstance(c, Raw) else escaper(c) for c in cells], entry_id) for cells, entry_id in rows]
+    chunks: list[list[TexRow]] = []
+    current: list[TexRow] = []
+    used = 0
+    for (cells, _), tex_row in zip(rows, tex_rows):
+        lines = _row_lines([str(c) for c in cells], widths, venue.chars_per_line)
+        if current and used + lines > venue.chunk_lines:
+            chunks.append(current)
+            current, used = [], 0
+        current.append(tex_row)
+        used += lines
+    if current:
+        chunks.append(current)
+    return TexTable(label, caption, Raw(_column_spec(widths)), [escaper(h) for h in header], tex_rows, chunks,
+                    escaper(title))
+
+
+def _work_cell(entry_id: str) -> Raw:
+    return Raw(f"{cites([entry_id])}")
+
+
+def catalogue_table(views: "SurveyViews", venue: Venue, escaper: Escaper) -> TexTable:
+    rows = []
+    for row in views.catalogue:
+        rows.append(([row.title, row.type_label, str(row.year) if row.year else EMPTY_CELL,
+                      ", ".join(row.architecture) or EMPTY_CELL, ", ".join(row.memory) or EMPTY_CELL,
+                      row.evidence, _work_cell(row.entry_id)], row.entry_id))
+    caption = escaper(f"Catalogue of the {len(rows)} works in the knowledge base (keynotes, invited talks, posters "
+                      "and related published work). Evidence: measured on silicon, products or FPGAs; simulated "
+                      "or modelled; or not stated.")
+    return make_table("tab:catalogue", "Catalogue of works", caption, ["Title", "Type", "Year", "Architecture", "Memory", "Evidence", "Ref."],
+                      [3.2, None, None, 1.3, 1.1, None, None], rows, venue, escaper)
+
+
+def comparison_tables(views: "SurveyViews", venue: Venue, escaper: Escaper) -> list[TexTable]:
+    tables = []
+    for table in views.comparison:
+        rows = [([_work_cell(r[0]), *r[1:]], r[0]) for r in table.rows]
+        caption = escaper(f"Comparison of {table.title.lower()} ({len(rows)}): {table.description.rstrip('.')}. "
+                          "Headline results give the best reported speedup and energy figure with their evidence.")
+        tables.append(make_table(f"tab:compare-{table.kind}", f"Comparison of {table.title.lower()}", caption, table.columns,
+                                 [None, 1.0, 0.9, 0.7, 0.9, 0.8, 1.1, 1.1, 1.8], rows, venue, escaper))
+    return tables
+
+
+def metric_table(table: "MetricTable", venue: Venue, escaper: Escaper) -> TexTable:
+    header = ["Work", f"Value ({table.unit})" if table.unit else "Value", "Reported", "Conditions", "Baseline",
+              "Evidence", "Rank"]
+    widths: list[float | None] = [None, 0.8, 0.8, 2.0, 1.4, None, 1.0]
+    if table.formula is not None:
+        header.append(table.formula.column)
+        widths.append(0.9)
+    rows = []
+    for row in table.rows:
+        qualifier = f"{row.qualifier} " if row.qualifier else ""
+        rank = str(row.rank) if row.rank is not None else (row.mark or EMPTY_CELL)
+        cells: list[str | Raw] = [_work_cell(row.entry_id), row.value_text, qualifier + row.reported,
+                                  row.conditions or EMPTY_CELL, row.baseline or EMPTY_CELL, row.evidence, rank]
+        if table.formula is not None:
+            cells.append(row.derived.text if row.derived else (row.derived_note or EMPTY_CELL))
+        rows.append((cells, row.entry_id))
+    text = (f"{table.label}: {len(rows)} reported values, converted to {table.unit or 'their unit'}. "
+            f"{table.description.rstrip('.')}. {table.criteria[:1].upper() + table.criteria[1:]}.")
+    if table.mixes_evidence:
+        text += " Measured and simulated values both appear; the Evidence column tells them apart."
+    if table.formula is not None:
+        text += (f" Derived column ({table.formula.key}): {table.formula.statement}.")
+    return make_table(f"tab:metric-{table.kind}", table.label, escaper(text), header, widths, rows, venue, escaper)
+
+
+def coverage_table(views: "SurveyViews", venue: Venue, escaper: Escaper) -> TexTable:
+    matrix = views.coverage
+    header = ["Challenge", *[c.label for c in matrix.columns]]
+    rows = []
+    for challenge, label in zip(matrix.challenges, matrix.challenge_labels):
+        cells: list[str | Raw] = [label]
+        for column in matrix.columns:
+            ids = matrix.cell(challenge, column.id)
+            cells.append(str(len(ids)) if ids else Raw(r"\textbf{gap}" if column.specific else "--"))
+        rows.append((cells, None))
+    caption = escaper("Coverage: number of works addressing each challenge with each memory technology. "
+                      "Cells marked gap have no work in the knowledge base; they feed the open problems.")
+    return make_table("tab:coverage", "Coverage", caption, header, [1.6, *[None] * len(matrix.columns)], rows, venue, escaper)
+
+
+# ------------------------------------------------------------------------------------------- figures
+
+
+def taxonomy_figure(views: "SurveyViews", venue: Venue, escaper: Escaper) -> Raw:
+    """A TikZ picture of challenges and their sub-challenges, each with the number of works that address it."""
+    column_cm = 4.3 if venue.two_column else 3.45
+    lines = [r"\begin{tikzpicture}[font=\scriptsize,",
+             r"  challenge/.style={draw,thick,fill=black!8,align=left,text width=" + f"{column_cm - 0.35:.2f}cm" + "},",
+             r"  sub/.style={draw,align=left,text width=" + f"{column_cm - 0.75:.2f}cm" + r",inner sep=2pt}]"]
+    counts: dict[str, int] = {}
+    for edge in views.graph.edges:
+        if edge.target.startswith("work:"):
+            counts[edge.source] = counts.get(edge.source, 0) + 1
+    challenges = [n for n in views.graph.nodes if n.kind == "challenge"]
+    for index, node in enumerate(challenges):
+        name = f"c{index}"
+        lines.append(rf"\node[challenge,anchor=north west] ({name}) at ({index * column_cm:.2f}cm,0) "
+                     rf"{{{escaper(node.label)} ({counts.get(node.id, 0)})}};")
+        anchor = rf"[xshift=0.35cm,yshift=-1.2mm]{name}.south west"
+        for sub_index, sub in enumerate(n for n in views.graph.nodes if n.parent == node.id):
+            sub_name = f"{name}s{sub_index}"
+            lines.append(rf"\node[sub,anchor=north west] ({sub_name}) at ({anchor}) "
+                         rf"{{{escaper(sub.label)} ({counts.get(sub.id, 0)})}};")
+            lines.append(rf"\draw ([xshift=0.15cm]{name}.south west) |- ({sub_name}.west);")
+            anchor = rf"[yshift=-1.2mm]{sub_name}.south west"
+    lines.append(r"\end{tikzpicture}")
+    return Raw("\n".join(lines))
+
+
+@dataclass(frozen=True)
+class TexFigure:
+    body: Raw  # the complete figure environment
+
+
+def plot_figure(figure: "Figure", folder: str, venue: Venue, escaper: Escaper) -> TexFigure:
+    """A figure environment for a written plot, built with PyLaTeX (its caption escaped by our escaper)."""
+    from pylatex import Figure as PyFigure
+    from pylatex import NoEscape
+    from pylatex.base_classes import Environment
+
+    wide = figure.wide and venue.two_column
+
+    class StarFigure(PyFigure):  # type: ignore[misc]
+        _latex_name = "figure*"
+
+    environment: Environment = (StarFigure if wide else PyFigure)(position="tbp")
+    environment.append(NoEscape(r"\centering"))
+    width = r"\textwidth" if (wide or not venue.two_column) and figure.wide else r"\columnwidth"
+    if not venue.two_column and not figure.wide:
+        width = r"0.6\textwidth"
+    environment.append(NoEscape(rf"\includegraphics[width={width}]{{{folder}/{figure.file_name}}}"))
+    caption = escaper(figure.caption)
+    if len(figure.entry_ids) > MAX_CAPTION_CITES:
+        # a caption is a moving argument written to the .aux: thousands of keys there exhaust TeX's memory
+        caption = Raw(f"{caption} It shows {len(figure.entry_ids)} works, all listed in Table~\\ref{{tab:catalogue}}.")
+    elif figure.entry_ids:
+        caption = Raw(f"{caption} Works shown: {cites(figure.entry_ids)}.")
+    environment.append(NoEscape(rf"\caption{{{caption}}}\label{{fig:{citekey(figure.name)}}}"))
+    if venue.key == "todaes":
+        environment.append(NoEscape(rf"\Description{{{escaper(figure.caption)}}}"))
+    return TexFigure(Raw(environment.dumps()))
+
+
+# ------------------------------------------------------------------------------------------- authors
+
+
+@dataclass(frozen=True)
+class TexAffiliation:
+    name: Raw
+    city: Raw | None
+    country: Raw
+
+
+@dataclass(frozen=True)
+class TexAuthor:
+    name: Raw
+    tied_name: Raw  # spaces as ties, for IEEEtran's one-line author list
+    orcid: Raw | None
+    email: Raw | None
+    affiliations: list[TexAffiliation]
+    numbers: list[int]
+
+
+@dataclass(frozen=True)
+class AffiliationGroup:
+    """Authors sharing one (first) affiliation: one clause of acmart's addresses, one \\thanks in IEEEtran."""
+
+    affiliation: TexAffiliation
+    names: Raw  # "A, B and C"
+    emails: Raw
+    names_plural: bool
+
+
+UNKNOWN_COUNTRY = "[country unknown: add it to paper/metadata.yaml]"
+
+
+def _tex_affiliation(affiliation: Any, escaper: Escaper) -> TexAffiliation:
+    return TexAffiliation(escaper(affiliation.name), escaper(affiliation.city) if affiliation.city else None,
+                          escaper(affiliation.country or UNKNOWN_COUNTRY))
+
+
+def _display_name(author: "Author") -> str:
+    return f"{author.name} ({author.name_native})" if author.name_native else author.name
+
+
+def _and_join(items: Sequence[str]) -> str:
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
+
+
+def tex_authors(authors: "AuthorList", escaper: Escaper) -> tuple[list[TexAuthor], list[AffiliationGroup], list[str]]:
+    """Authors for the templates, their affiliation groups, and warnings (unknown countries)."""
+    listed = authors.listed()
+    found: list[TexAuthor] = []
+    warnings: list[str] = []
+    groups: dict[str, tuple[Any, list[str], list[str]]] = {}
+    for author in listed.authors:
+        name = escaper(_display_name(author))
+        affiliations = [_tex_affiliation(a, escaper) for a in author.affiliations]
+        for affiliation in author.affiliations:
+            if not affiliation.country:
+                warnings.append(f"no country for affiliation '{affiliation.name}' of {author.name}; "
+                                "add it under `affiliations:` in paper/metadata.yaml")
+        found.append(TexAuthor(name, Raw(name.replace(" ", "~")), orcid(author.orcid) if author.orcid else None,
+                               email(author.email) if author.email else None, affiliations,
+                               listed.affiliation_numbers(author)))
+        if author.affiliations:
+            first = author.affiliations[0]
+            group = groups.setdefault(first.key, (first, [], []))
+            group[1].append(escaper(author.name))
+            if author.email and email(author.email):
+                group[2].append(email(author.email) or "")
+    result = [AffiliationGroup(_tex_affiliation(a, escaper), Raw(_and_join(names)), Raw("; ".join(mails)),
+                               len(names) > 1) for a, names, mails in groups.values()]
+    return found, result, sorted(set(warnings))
+
+
+# ------------------------------------------------------------------------------------------- prose
+
+
+def threats_to_validity(views: "SurveyViews") -> str:
+    """A plain-text paragraph from the quality facts."""
+    q = views.quality
+    parts = [f"Of the {q.entries} entries, {q.verified} have been verified by an author or an editor and "
+             f"{len(q.unverified)} have not."]
+    parts.append(f"Of the {q.metrics} reported values, {q.metrics_measured} were measured (silicon, products or "
+                 f"FPGAs), {q.metrics_simulated} come from simulations or models, and {q.metrics_unstated} do not "
+                 "state how they were obtained.")
+    missing = len(q.metrics_missing_conditions)
+    parts.append(f"{missing} values lack a condition that ranking needs (precision, phase, level or evaluation), "
+                 f"so only {q.metrics_ranked} values are ranked against each other; the others are listed unranked.")
+    if q.entries_without_evaluation:
+        parts.append(f"{len(q.entries_without_evaluation)} works state no evaluation method.")
+    if q.simulated_only:
+        parts.append("Evidence comes only from simulation for " +
+                     _and_join([a.label.lower() for a in q.simulated_only]) + ".")
+    if q.unstated_only:
+        parts.append("No evaluation method is stated at all for " +
+                     _and_join([a.label.lower() for a in q.unstated_only]) + ".")
+    return " ".join(parts)
+
+
+# ------------------------------------------------------------------------------------------- document
+
+
+@dataclass(frozen=True)
+class CcsLine:
+    significance: int
+    concept: Raw
+
+
+def ccs_concept(path: str, escaper: Escaper) -> Raw:
+    """An ACM CCS path for \\ccsdesc: its '~' separators stay, the words between are escaped."""
+    return Raw("~".join(escaper(part.strip()) for part in path.split("~")))
+
+
+@dataclass
+class RenderedDocument:
+    """Generated sources, by file name relative to the build folder, and the warnings rendering raised."""
+
+    files: dict[str, str]
+    warnings: list[str]
+
+
+def render_document(*, views: "SurveyViews", authors: "AuthorList", metadata: "Metadata", entries: Sequence["Entry"],
+                    venue: str, templates: Path, escaper: Escaper, figures: Sequence["Figure"] = (),
+                    figure_folder: str = "figures", introduction: str | None = None) -> RenderedDocument:
+    """survey.tex (and introduction.tex when the editors wrote one) for `venue` ('todaes' or 'tcad')."""
+    from survey.render.bibliography import build_bibliography
+
+    chosen = VENUES[venue]
+    env = make_environment(templates, escaper)
+    tex_author_list, groups, warnings = tex_authors(authors, escaper)
+    listed = authors.listed()
+    first = listed.authors[0].parts.family if listed.authors else "Editors"
+    bibliography = build_bibliography(entries, escaper)
+    context = {
+        "preamble": preamble(escaper.charset),
+        "meta": metadata,
+        "title": metadata.title,
+        "short_title": metadata.short_title or metadata.title,
+        "abstract": metadata.abstract or "",
+        "short_authors": f"{first} et al." if len(listed.authors) > 1 else first,
+        "authors": tex_author_list,
+        "affiliation_groups": groups,
+        "pending": len(authors.pending()),
+        "introduction": introduction is not None,
+        "taxonomy": taxonomy_figure(views, chosen, escaper),
+        "sections": views.challenge_sections,
+        "talks": views.talks,
+        "catalogue": catalogue_table(views, chosen, escaper),
+        "comparison": comparison_tables(views, chosen, escaper),
+        "metrics": [metric_table(t, chosen, escaper) for t in views.metric_tables],
+        "coverage": coverage_table(views, chosen, escaper),
+        "figures": [plot_figure(f, figure_folder, chosen, escaper) for f in figures],
+        "open_problems": views.open_problems,
+        "threats": threats_to_validity(views),
+        "coauthors": tex_author_list,
+        "venue": chosen.key,
+        "table_partial": f"partials/table_{chosen.key}.tex.j2",
+        "wide_figure": Raw("figure*" if chosen.two_column else "figure"),
+        "keywords": list(metadata.keywords),
+        "ieee_keywords": list(metadata.ieee_keywords or metadata.keywords),
+        "ccs": [CcsLine(c.significance, ccs_concept(c.concept, escaper)) for c in metadata.ccs],
+    }
+    text = env.get_template(chosen.template).render(context)
+    files = {MAIN_FILE: text, "refs.bib": bibliography.text}
+    if introduction is not None:
+        files[INTRODUCTION_FILE] = introduction
+    return RenderedDocument(files, warnings + bibliography.warnings + escaper.warnings())

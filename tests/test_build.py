@@ -1,0 +1,136 @@
+"""`survey build` end to end: real PDFs for both venues from the shipped corpus, checked with pdftotext."""
+
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+import unicodedata
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from survey.build import build
+from survey.cli import main
+from survey.compile import compile_pdf
+from survey.derive.authors import build_author_list
+from survey.knowledge_base import load_knowledge_base
+from survey.metadata import load_metadata
+
+ROOT = Path(__file__).resolve().parent.parent
+HAVE_TEX = all(shutil.which(t) for t in ("latexmk", "pdflatex", "pdftotext"))
+needs_tex = pytest.mark.skipif(not HAVE_TEX, reason="latexmk, pdflatex and pdftotext are needed")
+
+
+def pdf_text(pdf: Path) -> str:
+    text = subprocess.run(["pdftotext", "-enc", "UTF-8", str(pdf), "-"], capture_output=True, text=True,
+                          check=True).stdout
+    return normalise(text)
+
+
+def normalise(text: str) -> str:
+    """One space for any whitespace; a hyphen at a line break joined; NFKC (pdftotext splits ligatures)."""
+    text = unicodedata.normalize("NFKC", text)
+    text = re.sub(r"-\s+", "-", text)
+    return " ".join(text.split())
+
+
+@pytest.fixture(scope="module", params=["todaes", "tcad"])
+def built(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-untyped-def]
+    if not HAVE_TEX:
+        pytest.skip("TeX is not installed")
+    out = tmp_path_factory.mktemp(request.param)
+    result = build(ROOT, request.param, out)
+    assert result.ok, "\n".join(d.as_text() for d in result.diagnostics)
+    return request.param, out, result
+
+
+@needs_tex
+def test_pdf_names_every_listed_coauthor_and_affiliation(built) -> None:  # type: ignore[no-untyped-def]
+    _, out, result = built
+    text = pdf_text(result.pdf)
+    kb = load_knowledge_base(ROOT)
+    metadata, _ = load_metadata(ROOT)
+    listed = build_author_list(kb, metadata).listed()
+    assert listed.authors
+    for author in listed.authors:
+        assert author.name in text
+        for affiliation in author.affiliations:
+            assert normalise(affiliation.name) in text
+            assert affiliation.country and affiliation.country in text
+
+
+@needs_tex
+def test_pdf_tables_hold_every_entry_title(built) -> None:  # type: ignore[no-untyped-def]
+    _, _, result = built
+    text = pdf_text(result.pdf)
+    missing = [e.id for e in load_knowledge_base(ROOT).entries if normalise(e.title) not in text]
+    assert not missing
+
+
+@needs_tex
+def test_pdf_resolves_every_citation_and_reference(built) -> None:  # type: ignore[no-untyped-def]
+    venue, out, result = built
+    text = pdf_text(result.pdf)
+    assert "??" not in text and "[?]" not in text
+    bbl = (out / ".tex-staging" / "survey.bbl").read_text(encoding="utf-8")
+    assert len(re.findall(r"\\bibitem", bbl)) == len(load_knowledge_base(ROOT).entries)
+
+
+@needs_tex
+def test_second_build_of_unchanged_inputs_does_not_run_tex(built) -> None:  # type: ignore[no-untyped-def]
+    venue, out, first = built
+    before = first.pdf.read_bytes()
+    again = build(ROOT, venue, out)
+    assert again.ok and not again.ran_tex
+    assert again.pdf.read_bytes() == before
+
+
+@needs_tex
+def test_failed_build_keeps_the_previous_pdf_and_names_the_entry(tmp_path: Path) -> None:
+    good = "\\documentclass{article}\n\\begin{document}\nHello.\n\\end{document}\n"
+    (tmp_path / "survey.tex").write_text(good)
+    assert compile_pdf(tmp_path, "survey.tex", ["survey.tex"]).ok
+    previous = (tmp_path / "survey.pdf").read_bytes()
+    (tmp_path / "survey.tex").write_text(good.replace("Hello.", "Row \\undefinedmacro \\\\ % entry: demo-work"))
+    failed = compile_pdf(tmp_path, "survey.tex", ["survey.tex"])
+    assert not failed.ok and failed.ran_tex
+    assert (tmp_path / "survey.pdf").read_bytes() == previous
+    assert any("demo-work" in d.message for d in failed.diagnostics)
+
+
+@needs_tex
+def test_tex_cannot_read_files_outside_the_build_folder(tmp_path: Path) -> None:
+    (tmp_path / "survey.tex").write_text("\\documentclass{article}\n\\begin{document}\n\\input{/etc/hostname}\n"
+                                         "\\end{document}\n")
+    assert not compile_pdf(tmp_path, "survey.tex", ["survey.tex"]).ok
+
+
+def test_generated_sources_are_byte_identical_across_builds(tmp_path: Path) -> None:
+    for venue in ("todaes", "tcad"):
+        first = build(ROOT, venue, tmp_path / f"{venue}-a", pdf=False)
+        second = build(ROOT, venue, tmp_path / f"{venue}-b", pdf=False)
+        assert first.ok and first.sources == second.sources
+        for name in first.sources:
+            assert (first.out / name).read_bytes() == (second.out / name).read_bytes(), name
+
+
+def test_build_refuses_a_knowledge_base_with_errors(tmp_path: Path) -> None:
+    for part in ("taxonomy.yaml", "entries", "paper"):
+        source = ROOT / part
+        (shutil.copytree if source.is_dir() else shutil.copy)(source, tmp_path / part)
+    (tmp_path / "entries" / "broken-example.yaml").write_text(
+        "id: broken-example\ntype: poster\ntitle: Broken\npeople: [{name: Ada Example, role: presenter}]\n"
+        "memory: [RRam-x]\n")
+    result = build(tmp_path, "todaes", tmp_path / "out", pdf=False)
+    assert not result.ok and not result.sources
+    assert any("broken-example.yaml" in d.location.path and d.is_error for d in result.diagnostics)
+
+
+def test_cli_build_no_pdf_writes_sources_only(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    run = CliRunner().invoke(main, ["--root", str(ROOT), "build", "--venue", "tcad", "--out", str(out), "--no-pdf"])
+    assert run.exit_code == 0, run.output
+    assert (out / "survey.tex").is_file() and (out / "refs.bib").is_file()
+    assert not (out / "survey.pdf").exists()
