@@ -14,14 +14,21 @@ from survey.cli_context import Context
 @click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
 @click.option("--format", "fmt", type=click.Choice(["text", "json", "github"]), default="text", show_default=True,
               help="text: one line a problem; json: a list of objects; github: workflow annotations.")
+@click.option("--changed", is_flag=True, help="Check only the entries changed against --base (plus every rule "
+              "across entries), fast enough for a pre-commit hook.")
+@click.option("--base", metavar="REF", help="Git ref for --changed (default: origin/main if it exists, else HEAD).")
 @click.pass_obj
-def check_command(obj: Context, paths: tuple[Path, ...], fmt: str) -> None:
+def check_command(obj: Context, paths: tuple[Path, ...], fmt: str, changed: bool, base: str | None) -> None:
     """Check entries and taxonomy; report every problem, one a line.
 
     With PATHS (files or folders), report only problems in or involving them; the rules across entries
     (unique ids and DOIs, ORCIDs, references) still see the whole knowledge base.
     Exit status: 0 clean (warnings allowed), 1 on any error, 2 on usage errors.
     """
+    if changed or base:  # before the imports below: a cached run never loads the entry model
+        from survey.commands.contrib_commands import run_changed_check
+
+        run_changed_check(obj.root, paths, base, fmt)
     from survey.check import check
     from survey.diagnostics import render
 

@@ -1,0 +1,158 @@
+"""Benchmark `survey check --changed` with one changed file in a knowledge base of 1,000 fictional entries.
+
+    python3 bench/bench_changed.py [--entries 1000] [--runs 7]
+
+Builds the knowledge base in a temporary git repository (the real taxonomy.yaml, generated entries about
+fictional works by fictional people), commits it, edits one entry, and times the real command as a user runs it
+(a new process each run). Prints the median and best wall-clock times; the target is at most 0.3 s.
+
+"cold" is the first run after an edit (the result cache in .survey-cache/ removed before each run), "cached"
+a repeated run on unchanged files (pre-commit on later commits of the same branch). The floor is
+`survey check` on a knowledge base of that one entry alone: the start-up cost of the entry model and pint.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+
+ENTRY = """\
+# yaml-language-server: $schema=../schema/entry.schema.json
+id: {id}
+type: related-work
+title: "Fictional Benchmark Work {n}: A Near-Bank PIM for Example Transformers"
+people:
+  - name: Ada Example {n}
+    affiliations: [Example University]
+    orcid: {orcid}
+    role: author
+  - name: Bo Sample {n}
+    affiliations: [Example Institute]
+    role: author
+  - name: Cy Placeholder
+    role: author
+venue: Example Workshop {year}
+year: {year}
+doi: 10.5555/bench.{n:04d}
+url: https://example.org/bench/{n}
+draws_on: []
+versions:
+  - kind: arxiv
+    arxiv: "2401.{n:05d}"
+bibtex: |
+  @inproceedings{{bench{n},
+    title = {{Fictional Benchmark Work {n}}},
+    author = {{Example, Ada and Sample, Bo}},
+    booktitle = {{Example Workshop}},
+    year = {{{year}}},
+    doi = {{10.5555/bench.{n:04d}}}
+  }}
+architecture: [near-bank]
+level: [system]
+memory: [hbm3]
+domain: [digital]
+precision: {{weights: [int8], activations: [int8]}}
+evaluation:
+  - method: cycle-simulation
+    tool: ramulator2
+models: [Example-LM 7B]
+phases: [decode]
+challenges: [kv-cache-capacity]
+topics: [nmc-architectures]
+summary: >-
+  A fictional work generated for the benchmark. It stands for a typical entry: a few people, a BibTeX record,
+  some controlled terms and two metrics with their sources.
+metrics:
+  - kind: speedup
+    value: 2.5
+    unit: x
+    conditions: {{model: Example-LM 7B, phase: decode, level: system}}
+    baseline: Example GPU
+    source: {{locator: Table 1, quote: "2.5x faster than the Example GPU"}}
+  - kind: energy-efficiency
+    value: 12
+    unit: GOPS/mW
+    source: {{locator: Table 2, quote: "12 GOPS/mW"}}
+"""
+
+
+def _orcid(n: int) -> str:
+    from survey.identifiers import orcid_checksum
+
+    base = f"0000000{n:08d}"
+    digits = base + orcid_checksum(base)
+    return "-".join(digits[i:i + 4] for i in range(0, 16, 4))
+
+
+def make_knowledge_base(root: Path, count: int) -> Path:
+    """A committed git repository with `count` entries; returns the entry the benchmark edits."""
+    (root / "entries").mkdir(parents=True)
+    shutil.copy(REPO / "taxonomy.yaml", root / "taxonomy.yaml")
+    for n in range(count):
+        entry_id = f"bench-work-{n:04d}"
+        (root / "entries" / f"{entry_id}.yaml").write_text(
+            ENTRY.format(id=entry_id, n=n, year=2020 + n % 5, orcid=_orcid(n)), encoding="utf-8")
+    git = ["git", "-C", str(root), "-c", "user.name=Bench", "-c", "user.email=bench@example.org"]
+    subprocess.run(git + ["init", "-q"], check=True)
+    subprocess.run(git + ["add", "-A"], check=True)
+    subprocess.run(git + ["commit", "-q", "-m", "benchmark knowledge base"], check=True)
+    edited = root / "entries" / "bench-work-0500.yaml"
+    edited.write_text(edited.read_text(encoding="utf-8").replace("Example Workshop", "Example Symposium"),
+                      encoding="utf-8")
+    return edited
+
+
+def time_command(root: Path, args: list[str], runs: int, cold: bool = False) -> list[float]:
+    times = []
+    for _ in range(runs):
+        if cold:
+            shutil.rmtree(root / ".survey-cache", ignore_errors=True)
+        start = time.perf_counter()
+        done = subprocess.run(args, cwd=root, capture_output=True, text=True, check=False)
+        times.append(time.perf_counter() - start)
+        if done.returncode != 0:
+            sys.exit(f"{' '.join(args)} failed:\n{done.stdout}{done.stderr}")
+    return times
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--entries", type=int, default=1000)
+    parser.add_argument("--runs", type=int, default=7)
+    options = parser.parse_args()
+    survey = shutil.which("survey") or sys.exit("survey is not installed: pip install -e .")
+    with tempfile.TemporaryDirectory() as folder:
+        root = Path(folder)
+        edited = make_knowledge_base(root, options.entries)
+        os.environ.pop("GIT_DIR", None)
+        alone = root / "alone"
+        (alone / "entries").mkdir(parents=True)
+        shutil.copy(root / "taxonomy.yaml", alone / "taxonomy.yaml")
+        shutil.copy(edited, alone / "entries" / edited.name)
+        results = {
+            "survey --help (start-up only)": time_command(root, [survey, "--help"], options.runs),
+            "floor: check of a 1-entry KB": time_command(alone, [survey, "check"], options.runs),
+            "check --changed, cold": time_command(root, [survey, "check", "--changed"], options.runs, cold=True),
+            "check --changed, cached": time_command(root, [survey, "check", "--changed"], options.runs),
+            "check entries/<one file> (full load)": time_command(
+                root, [survey, "check", f"entries/{edited.name}"], max(1, options.runs // 3)),
+        }
+        print(f"{options.entries} entries, one changed; wall-clock seconds over {options.runs} runs")
+        for name, times in results.items():
+            print(f"{name:38s} median {statistics.median(times):.3f}  best {min(times):.3f}")
+        for name in ("check --changed, cold", "check --changed, cached"):
+            median = statistics.median(results[name])
+            print(f"target <= 0.300 s, {name}: {'met' if median <= 0.3 else 'NOT met'} ({median:.3f} s)")
+
+
+if __name__ == "__main__":
+    main()
