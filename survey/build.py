@@ -1,7 +1,8 @@
 """`survey build`: load + check -> views -> authors -> render -> compile, into one build folder.
 
-Refuses to build a knowledge base with errors. Writes only files whose content changed (so the generated
-sources' timestamps stay put), then compiles unless `pdf=False`.
+Refuses to build a knowledge base with errors. Everything is generated and compiled in a work folder inside
+`out`; only a build that succeeds copies its sources and PDF into `out`, so a failed build leaves the previous
+outputs as they were. Writes only files whose content changed (so timestamps stay put).
 """
 
 from __future__ import annotations
@@ -9,12 +10,18 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable
+from typing import TYPE_CHECKING, Callable
 
+from survey.compile import PDF_NAME
 from survey.diagnostics import Diagnostic, Location, error, warning
+
+if TYPE_CHECKING:
+    from survey.derive.authors import AuthorList
+    from survey.metadata import Metadata
 
 FIGURES_DIR = "figures"
 INPUTS_HASH_FILE = ".survey-inputs.sha256"
+WORK_DIR = ".survey-work"
 TEMPLATES_DIR = "templates"
 INTRODUCTION = Path("paper") / "introduction.tex"
 
@@ -92,9 +99,10 @@ def build(root: Path, venue: str, out: Path, *, pdf: bool = True,
     progress(f"deriving views of {len(kb.entries)} entries")
     views = build_views(kb)
     authors = build_author_list(kb, metadata)
-    out.mkdir(parents=True, exist_ok=True)
+    work = out / WORK_DIR
+    work.mkdir(parents=True, exist_ok=True)
     progress("drawing figures")
-    figures = write_figures(views, out / FIGURES_DIR)
+    figures = write_figures(views, work / FIGURES_DIR)
     progress(f"rendering LaTeX for {venue}")
     introduction_path = root / INTRODUCTION
     introduction = introduction_path.read_text(encoding="utf-8") if introduction_path.is_file() else None
@@ -102,11 +110,13 @@ def build(root: Path, venue: str, out: Path, *, pdf: bool = True,
                                templates=templates, escaper=Escaper(detect_charset()), figures=figures,
                                figure_folder=FIGURES_DIR, introduction=introduction)
     for name, text in sorted(document.files.items()):
-        _write_if_changed(out / name, text.encode("utf-8"))
+        _write_if_changed(work / name, text.encode("utf-8"))
     sources = sorted(document.files) + [f"{FIGURES_DIR}/{f.file_name}" for f in figures]
     diagnostics = [d for d in checked.diagnostics if not d.is_error] + list(authors.diagnostics)
     diagnostics += [warning(Location(str(out / MAIN_FILE)), "render", message) for message in document.warnings]
     if not pdf:
+        _publish(work, out, sources)
+        _write_citation(root, metadata, authors)
         progress(f"wrote {len(sources)} source files to {out} (no PDF requested)")
         return BuildResult(True, out, sources, diagnostics=diagnostics)
 
@@ -115,18 +125,32 @@ def build(root: Path, venue: str, out: Path, *, pdf: bool = True,
         return entry.locate("id") if entry is not None else None
 
     template_files = sorted(p for p in templates.rglob("*.j2") if p.is_file())
-    compiled = compile_pdf(out, MAIN_FILE, sources, extra_inputs=template_files, progress=progress,
+    compiled = compile_pdf(work, MAIN_FILE, sources, extra_inputs=template_files, progress=progress,
                            locate_entry=locate_entry)
-    if compiled.ok:
-        inputs_file.write_text(fingerprint + "\n")
-    return BuildResult(compiled.ok, out, sources, compiled.pdf, compiled.ran_tex, diagnostics + compiled.diagnostics)
+    if not compiled.ok:
+        return BuildResult(False, out, sources, None, compiled.ran_tex, diagnostics + compiled.diagnostics)
+    _publish(work, out, sources + [PDF_NAME])
+    _write_citation(root, metadata, authors)
+    inputs_file.write_text(fingerprint + "\n")
+    progress(f"wrote {out / PDF_NAME}")
+    return BuildResult(True, out, sources, out / PDF_NAME, compiled.ran_tex, diagnostics + compiled.diagnostics)
+
+
+def _publish(work: Path, out: Path, names: list[str]) -> None:
+    """Copy a successful build's files from the work folder into `out`, each replaced atomically."""
+    for name in names:
+        _write_if_changed(out / name, (work / name).read_bytes())
+
+
+def _write_citation(root: Path, metadata: Metadata, authors: AuthorList) -> None:
+    """CITATION.cff of the knowledge base, from the same author data as the paper."""
+    from survey.citation import CITATION_FILE, citation_text
+
+    _write_if_changed(root / CITATION_FILE, citation_text(metadata, authors).encode("utf-8"))
 
 
 def _up_to_date(out: Path, inputs_file: Path, fingerprint: str) -> bool:
-    from survey.compile import HASH_FILE, PDF_NAME
-
-    return ((out / PDF_NAME).is_file() and (out / HASH_FILE).is_file() and inputs_file.is_file()
-            and inputs_file.read_text().strip() == fingerprint)
+    return ((out / PDF_NAME).is_file() and inputs_file.is_file() and inputs_file.read_text().strip() == fingerprint)
 
 
 def _write_if_changed(path: Path, data: bytes) -> None:

@@ -11,9 +11,9 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from survey.build import build
+from survey.build import WORK_DIR, build
 from survey.cli import main
-from survey.compile import compile_pdf
+from survey.compile import STAGING_DIR, compile_pdf
 from survey.derive.authors import build_author_list
 from survey.knowledge_base import load_knowledge_base
 from survey.metadata import load_metadata
@@ -74,7 +74,7 @@ def test_pdf_resolves_every_citation_and_reference(built) -> None:  # type: igno
     venue, out, result = built
     text = pdf_text(result.pdf)
     assert "??" not in text and "[?]" not in text
-    bbl = (out / ".tex-staging" / "survey.bbl").read_text(encoding="utf-8")
+    bbl = (out / WORK_DIR / STAGING_DIR / "survey.bbl").read_text(encoding="utf-8")
     assert len(re.findall(r"\\bibitem", bbl)) == len(load_knowledge_base(ROOT).entries)
 
 
@@ -85,6 +85,23 @@ def test_second_build_of_unchanged_inputs_does_not_run_tex(built) -> None:  # ty
     again = build(ROOT, venue, out)
     assert again.ok and not again.ran_tex
     assert again.pdf.read_bytes() == before
+
+
+@needs_tex
+def test_failed_build_leaves_every_previous_output_as_it_was(tmp_path: Path) -> None:
+    root = tmp_path / "kb"
+    for part in ("entries", "paper", "templates"):
+        shutil.copytree(ROOT / part, root / part)
+    shutil.copy(ROOT / "taxonomy.yaml", root / "taxonomy.yaml")
+    out = tmp_path / "out"
+    assert build(root, "tcad", out).ok
+    before = {name: (out / name).read_bytes() for name in ("survey.pdf", "survey.tex", "refs.bib")}
+    template = root / "templates" / "tcad.tex.j2"
+    template.write_text(template.read_text(encoding="utf-8").replace(r"\begin{document}",
+                                                                     "\\begin{document}\n\\undefinedmacro"))
+    failed = build(root, "tcad", out)
+    assert not failed.ok and failed.ran_tex
+    assert {name: (out / name).read_bytes() for name in before} == before
 
 
 @needs_tex
