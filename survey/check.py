@@ -11,6 +11,7 @@ from typing import Any, Iterable, Iterator
 from survey import identifiers, units
 from survey.diagnostics import Diagnostic, Location, error, warning
 from survey.knowledge_base import KnowledgeBase, load_knowledge_base
+from survey.metadata import METADATA_FILE, load_metadata
 from survey.model import Entry, Metric, term_fields
 from survey.taxonomy import Taxonomy, normalise
 from survey.yamlsource import Path as DataPath
@@ -40,6 +41,9 @@ def check(root: Path, paths: Iterable[Path] = ()) -> CheckResult:
             diagnostics.extend(check_entry(entry_file.checkable, kb.taxonomy))
     diagnostics.extend(check_cross_entry(kb))
     files = len(kb.files) + 1
+    if (root / METADATA_FILE).is_file():
+        diagnostics.extend(load_metadata(root)[1])
+        files += 1
     if chosen:
         from survey.knowledge_base import display_path, expand_paths
 

@@ -8,15 +8,14 @@ from __future__ import annotations
 
 import datetime
 import difflib
-import typing
 from pathlib import Path
-from typing import Any, Literal
+from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from survey.diagnostics import Diagnostic, Location, error, warning
 from survey.identifiers import email_problem, orcid_problem
-from survey.yamlsource import Path as DataPath
+from survey.model_errors import diagnostics_from_validation
 from survey.yamlsource import SourceMap, read_yaml_file
 
 METADATA_FILE = Path("paper") / "metadata.yaml"
@@ -134,7 +133,7 @@ def load_metadata(root: Path) -> tuple[Metadata | None, list[Diagnostic]]:
     try:
         metadata = Metadata.model_validate(loaded.data)
     except ValidationError as exc:
-        return None, diagnostics + _validation_diagnostics(exc, loaded.data, loaded.source)
+        return None, diagnostics + diagnostics_from_validation(exc, loaded.data, loaded.source, Metadata)
     metadata._source = loaded.source
     diagnostics.extend(_semantic_problems(metadata, root))
     return metadata, diagnostics
@@ -193,83 +192,3 @@ def _taxonomy_roles(root: Path) -> set[str]:
 
 # --- validation errors -> located diagnostics --------------------------------------------------------------------
 
-def _validation_diagnostics(exc: ValidationError, data: Any, source: SourceMap) -> list[Diagnostic]:
-    found: dict[tuple[DataPath, str], Diagnostic] = {}
-    for problem in exc.errors():
-        kind = problem["type"]
-        path = _data_path(problem["loc"], data)
-        name = _field_name(path) or "metadata"
-        if kind == "missing":
-            parent = path[:-1]
-            where = f" in {_field_name(parent)}" if parent else ""
-            found[(path, kind)] = error(source.locate(parent, key=bool(parent)), "missing-field",
-                                        f"required field '{path[-1]}' is missing{where}")
-        elif kind == "extra_forbidden":
-            owner = _model_at(path[:-1])
-            known = list(owner.model_fields) if owner else []
-            guess = difflib.get_close_matches(str(path[-1]), known, n=1, cutoff=0.6)
-            hint = f"did you mean '{guess[0]}'?" if guess else (f"known fields here: {', '.join(known)}"
-                                                                 if known else None)
-            where = f" in {_field_name(path[:-1])}" if len(path) > 1 else ""
-            found[(path, kind)] = error(source.locate(path, key=True), "unknown-field",
-                                        f"unknown field '{path[-1]}'{where}", hint)
-        elif (path, "wrong-type") not in found:
-            detail = problem["msg"].rstrip(".")
-            got = problem.get("input")
-            shown = f" (got {got!r})" if not isinstance(got, (dict, list)) else ""
-            found[(path, "wrong-type")] = error(source.locate(path), "wrong-type",
-                                                f"field '{name}': {detail[0].lower()}{detail[1:]}{shown}")
-    return list(found.values())
-
-
-def _field_name(path: DataPath) -> str:
-    """chairs[0].email; a mapping key with spaces is quoted: affiliations['Example University'].city."""
-    text = ""
-    for part in path:
-        if isinstance(part, int):
-            text += f"[{part}]"
-        elif part.replace("_", "").isalnum():
-            text += f".{part}" if text else part
-        else:
-            text += f"['{part}']"
-    return text
-
-
-def _data_path(loc: tuple[Any, ...], data: Any) -> DataPath:
-    """The part of pydantic's error location that names real data (it adds branch names for unions)."""
-    path: list[str | int] = []
-    current = data
-    for part in loc:
-        present = part in current if isinstance(current, dict) else (
-            isinstance(current, list) and isinstance(part, int) and 0 <= part < len(current))
-        if present:
-            path.append(part)
-            current = current[part]
-        elif isinstance(current, dict) and isinstance(part, str):
-            path.append(part)  # a missing or unknown key: the field the message is about
-            break
-    return tuple(path)
-
-
-def _model_at(path: DataPath) -> type[BaseModel] | None:
-    """The model class that holds the fields at `path` (list indices and dict keys pass through)."""
-    annotation: Any = Metadata
-    for part in path:
-        model = _inner_model(annotation)
-        if model is not None and isinstance(part, str) and part in model.model_fields:
-            annotation = model.model_fields[part].annotation
-        else:
-            annotation = _container_item(annotation)
-    return _inner_model(annotation)
-
-
-def _container_item(annotation: Any) -> Any:
-    """The item type of list[X] or the value type of dict[K, X]."""
-    args = typing.get_args(annotation)
-    return args[-1] if args else annotation
-
-
-def _inner_model(annotation: Any) -> type[BaseModel] | None:
-    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
-        return annotation
-    return None

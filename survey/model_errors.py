@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import copy
 import difflib
+import typing
 from typing import Any
 
 from pydantic import BaseModel, ValidationError
@@ -32,10 +33,7 @@ def _data_path(loc: tuple[Any, ...], data: Any) -> Path:
     path: list[str | int] = []
     current = data
     for part in loc:
-        if isinstance(current, dict) and isinstance(part, str) and part in current:
-            path.append(part)
-            current = current[part]
-        elif isinstance(current, list) and isinstance(part, int) and 0 <= part < len(current):
+        if isinstance(current, dict) and isinstance(part, str) and part in current or isinstance(current, list) and isinstance(part, int) and 0 <= part < len(current):
             path.append(part)
             current = current[part]
         elif isinstance(current, dict) and isinstance(part, str) and not path_is_branch(part):
@@ -49,30 +47,40 @@ def path_is_branch(part: str) -> bool:
         or part.startswith(("function-", "constrained-", "lax-", "json-"))
 
 
-def _model_at(path: Path) -> type[BaseModel] | None:
-    model: type[BaseModel] | None = Entry
+def _model_at(path: Path, root: type[BaseModel]) -> type[BaseModel] | None:
+    """The model class that holds the fields at `path` (list indices and mapping keys pass through)."""
+    annotation: Any = root
     for part in path:
-        if model is None:
-            return None
-        if isinstance(part, int):
-            continue
-        info = model.model_fields.get(part)
-        if info is None:
-            return None
-        model = _nested_model(info.annotation)
-    return model
+        model = _nested_model(annotation)
+        if model is not None and isinstance(part, str) and part in model.model_fields:
+            annotation = model.model_fields[part].annotation
+        else:
+            args = typing.get_args(annotation)  # the item of list[X], the value of dict[K, X]
+            annotation = args[-1] if args else annotation
+    return _nested_model(annotation)
 
 
 def _field_name(path: Path) -> str:
-    return ".".join(str(p) if isinstance(p, str) else f"[{p}]" for p in path).replace(".[", "[") or "entry"
+    """metrics[0].unit; a mapping key with spaces is quoted: affiliations['Example University'].city."""
+    text = ""
+    for part in path:
+        if isinstance(part, int):
+            text += f"[{part}]"
+        elif part.replace("_", "").replace("-", "").isalnum():
+            text += f".{part}" if text else part
+        else:
+            text += f"['{part}']"
+    return text
 
 
-def diagnostics_from_validation(exc: ValidationError, data: Any, source: SourceMap) -> list[Diagnostic]:
+def diagnostics_from_validation(exc: ValidationError, data: Any, source: SourceMap,
+                                model: type[BaseModel] = Entry) -> list[Diagnostic]:
+    """One located diagnostic per problem pydantic found in `data` (read from `source`) against `model`."""
     found: dict[tuple[Path, str], Diagnostic] = {}
     for problem in exc.errors():
         kind = problem["type"]
         path = _data_path(problem["loc"], data)
-        name = _field_name(path)
+        name = _field_name(path) or "file"
         if kind == "missing":
             parent = path[:-1]
             found[(path, kind)] = error(source.locate(parent, key=bool(parent)), "missing-field",
@@ -80,7 +88,7 @@ def diagnostics_from_validation(exc: ValidationError, data: Any, source: SourceM
                                         + (f" in {_field_name(parent)}" if parent else ""),
                                         _missing_hint(str(path[-1])))
         elif kind == "extra_forbidden":
-            owner = _model_at(path[:-1])
+            owner = _model_at(path[:-1], model)
             known = list(owner.model_fields) if owner else []
             guess = difflib.get_close_matches(str(path[-1]), known, n=1, cutoff=0.6)
             hint = f"did you mean '{guess[0]}'?" if guess else (

@@ -546,3 +546,16 @@ def test_benchmark_generates_entries_the_check_finds_clean(tmp_path: Path) -> No
     result = check(tmp_path)
     assert [d.as_text() for d in result.diagnostics] == []
     assert len(result.knowledge_base.entries) == 25
+
+
+def test_check_reports_a_misspelt_metadata_field_with_its_line(kb: KnowledgeBaseFolder) -> None:
+    kb.write_entry("ada-example-pim24")
+    (kb.root / "paper").mkdir()
+    text = (REPO / "paper" / "metadata.yaml").read_text(encoding="utf-8").replace("\nchairs:", "\nchairz:", 1)
+    (kb.root / "paper" / "metadata.yaml").write_text(text, encoding="utf-8")
+    run = kb.check()
+    assert run.exit_code == 1
+    found = run.only("unknown-field")
+    assert found["path"] == "paper/metadata.yaml"
+    assert found["line"] == line_of(text, "chairz:")
+    assert "chairs" in found["hint"]
