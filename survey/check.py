@@ -16,7 +16,6 @@ from survey.model import Entry, Metric, term_fields
 from survey.taxonomy import Taxonomy, normalise
 from survey.yamlsource import Path as DataPath
 
-_TALK_ROLES = {"keynote": "speaker", "invited-talk": "speaker", "poster": "presenter"}
 
 
 @dataclass
@@ -67,7 +66,8 @@ def check_entry(entry: Entry, taxonomy: Taxonomy) -> list[Diagnostic]:
     out.extend(_check_bibtex(entry))
     for index, metric in enumerate(entry.metrics):
         out.extend(_check_metric(entry, index, metric, taxonomy))
-    role = _TALK_ROLES.get(_canonical(taxonomy, "contribution-type", entry.type))
+    entry_type = taxonomy["contribution-type"].resolve(entry.type)
+    role = entry_type.role if entry_type else None
     if role and not any(_canonical(taxonomy, "role", p.role) == role for p in entry.people):
         out.append(warning(entry.locate("people"), "missing-role",
                            f"a {entry.type} entry should name its {role}", f"give one person `role: {role}`"))

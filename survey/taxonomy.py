@@ -15,7 +15,7 @@ REQUIRED_VOCABULARIES = (
     "format", "compression", "evaluation", "simulator", "phase", "metric",
 )
 _TERM_KEYS = {"id", "label", "description", "aliases", "parent", "deprecated", "replaced_by",
-              "bits", "dimension", "canonical_unit", "relative", "plausible"}
+              "bits", "dimension", "canonical_unit", "relative", "plausible", "better", "measured", "role"}
 _REQUIRED_TERM_KEYS = ("id", "label", "description")
 
 
@@ -41,6 +41,9 @@ class Term:
     canonical_unit: str | None = None
     relative: bool = False
     plausible: tuple[float, float] | None = None
+    better: str | None = None  # metric kinds: 'higher' or 'lower'; kinds without it are shown, never ranked
+    measured: bool = False  # evaluation methods: a built artefact was measured (not simulated or modelled)
+    role: str | None = None  # contribution types: the role the entry must name (speaker, presenter)
     location: Location | None = field(default=None, compare=False)
 
 
@@ -140,6 +143,11 @@ def load_taxonomy(file_path: str, display_path: str | None = None) -> tuple[Taxo
         return None, diagnostics
     taxonomy = Taxonomy(shown, vocabularies)
     _check_metric_units(taxonomy, source, diagnostics)
+    for term in taxonomy["contribution-type"]:
+        if term.role is not None and taxonomy["role"].resolve(term.role) is None:
+            diagnostics.append(error(_field_location(source, taxonomy["contribution-type"], term, "role"),
+                                     "taxonomy-unknown-term", f"role '{term.role}' of '{term.id}' is not a role term",
+                                     _did_you_mean(taxonomy["role"], term.role)))
     return taxonomy, diagnostics
 
 
@@ -248,6 +256,11 @@ def _read_term(vocabulary: str, raw: Any, path: tuple[Any, ...], source: SourceM
             plausible = None
     deprecated = raw.get("deprecated", False)
     bits = raw.get("bits")
+    better = raw.get("better")
+    if better is not None and better not in ("higher", "lower"):
+        out.append(error(source.locate(path + ("better",)), "taxonomy-structure",
+                         f"better must be 'higher' or 'lower', not {better!r}"))
+        better = None
     return Term(
         id=str(raw["id"]),
         label=str(raw.get("label") or raw["id"]),
@@ -262,6 +275,9 @@ def _read_term(vocabulary: str, raw: Any, path: tuple[Any, ...], source: SourceM
         canonical_unit=str(raw["canonical_unit"]) if raw.get("canonical_unit") else None,
         relative=bool(raw.get("relative", False)),
         plausible=(float(plausible[0]), float(plausible[1])) if plausible else None,
+        better=better,
+        measured=raw.get("measured") is True,
+        role=str(raw["role"]) if raw.get("role") else None,
         location=where,
     )
 

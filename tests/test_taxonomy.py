@@ -132,3 +132,26 @@ def test_a_broken_taxonomy_is_reported_not_raised(kb: KnowledgeBaseFolder) -> No
     run = kb.check()
     assert run.only("yaml-syntax")["path"] == "taxonomy.yaml"
     assert run.exit_code == 1
+
+
+def test_taxonomy_check_refuses_a_ranking_direction_other_than_higher_or_lower(kb: KnowledgeBaseFolder) -> None:
+    kb.edit_taxonomy("{id: speedup, better: higher,", "{id: speedup, better: sideways,")
+    found = taxonomy_problem(kb, "taxonomy-structure")
+    assert found["line"] == line_of((kb.root / "taxonomy.yaml").read_text(), "{id: speedup,")
+    assert "sideways" in str(found["message"])
+
+
+def test_taxonomy_check_reports_a_contribution_type_naming_an_unknown_role(kb: KnowledgeBaseFolder) -> None:
+    kb.edit_taxonomy("{id: poster, label: Poster, role: presenter,", "{id: poster, label: Poster, role: presentr,")
+    found = taxonomy_problem(kb, "taxonomy-unknown-term")
+    assert "presenter" in str(found["hint"])
+
+
+def test_metric_directions_and_measured_methods_come_from_the_taxonomy(taxonomy: Taxonomy) -> None:
+    from survey.derive.quality import MEASURED, SIMULATED, evidence_class
+
+    assert taxonomy["metric"].terms["speedup"].better == "higher"
+    assert taxonomy["metric"].terms["energy-per-token"].better == "lower"
+    assert taxonomy["metric"].terms["technology-node"].better is None  # shown, never ranked
+    assert evidence_class(taxonomy, "silicon") == MEASURED
+    assert evidence_class(taxonomy, "cycle-simulation") == SIMULATED

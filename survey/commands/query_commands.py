@@ -205,7 +205,7 @@ def compare_command(obj: Context, metric: str, expression: tuple[str, ...], iso:
 
     index = _index(obj)
     kind = _metric(index, metric)
-    result = compare(_select(index, expression), kind, _iso(iso))
+    result = compare(_select(index, expression), kind, _iso(iso), index.taxonomy)
     _print_comparison(result, index, fmt)
 
 
@@ -224,7 +224,7 @@ def pareto_command(obj: Context, metric_x: str, metric_y: str, expression: tuple
 
     index = _index(obj)
     kinds = _metric(index, metric_x), _metric(index, metric_y)
-    result = pareto(_select(index, expression), kinds[0], kinds[1], _iso(iso))
+    result = pareto(_select(index, expression), kinds[0], kinds[1], _iso(iso), index.taxonomy)
     _print_comparison(result, index, fmt)
 
 

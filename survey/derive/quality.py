@@ -9,18 +9,17 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from survey.derive.views import CatalogueRow, MetricTable
     from survey.model import Entry
+    from survey.taxonomy import Taxonomy
 
-# Evaluation methods that measure a built artefact. taxonomy.yaml does not group evaluation methods yet, so
-# the split lives here; every other known method counts as simulated (or modelled).
-MEASURED_METHODS = frozenset({"silicon", "commercial-product", "fpga"})
 MEASURED, SIMULATED, UNSTATED = "measured", "simulated", "unstated"
 
 
-def evidence_class(method: str | None) -> str:
-    """'measured' (silicon, product, FPGA), 'simulated' (any model or simulation) or 'unstated'."""
+def evidence_class(taxonomy: Taxonomy, method: str | None) -> str:
+    """'measured' (methods taxonomy.yaml marks `measured`: silicon, product, FPGA), 'simulated' or 'unstated'."""
     if not method:
         return UNSTATED
-    return MEASURED if method in MEASURED_METHODS else SIMULATED
+    term = taxonomy["evaluation"].resolve(method)
+    return MEASURED if term is not None and term.measured else SIMULATED
 
 
 def strongest_evidence(classes: Iterable[str]) -> str:

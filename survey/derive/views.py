@@ -30,13 +30,7 @@ if TYPE_CHECKING:
     from survey.model import Entry, Metric, Precision
     from survey.taxonomy import Taxonomy, Vocabulary
 
-TALK_TYPES = ("keynote", "invited-talk")
 EMPTY = "-"  # a cell with nothing to show
-# Which way is better, for the metric kinds whose values may be ranked; kinds not listed are shown, not ranked.
-HIGHER_IS_BETTER = frozenset({
-    "speedup", "energy-reduction", "energy-efficiency-gain", "cost-reduction", "area-reduction", "memory-reduction",
-    "throughput", "compute-throughput", "energy-efficiency", "token-efficiency", "area-efficiency", "accuracy"})
-LOWER_IS_BETTER = frozenset({"latency", "time-per-token", "energy-per-token", "energy", "accuracy-drop", "perplexity"})
 # The derived column a metric table carries, by metric kind.
 DERIVED_COLUMNS = {
     "energy-efficiency": formula_registry.PRECISION_NORMALISED_EFFICIENCY,
@@ -295,14 +289,16 @@ def build_views(kb: KnowledgeBase) -> SurveyViews:
         open_problems=open_problems(taxonomy, coverage, sections, areas),
         quality=quality,
         evidence_areas=areas,
-        unclassified=[e.id for e in entries if not is_talk(e) and not _canonical_all(taxonomy["architecture"],
+        unclassified=[e.id for e in entries if not is_talk(taxonomy, e) and not _canonical_all(taxonomy["architecture"],
                                                                                        e.architecture)],
         labels={name: {t.id: t.label for t in vocab} for name, vocab in sorted(taxonomy.vocabularies.items())},
     )
 
 
-def is_talk(entry: Entry) -> bool:
-    return entry.type in TALK_TYPES
+def is_talk(taxonomy: Taxonomy, entry: Entry) -> bool:
+    """A keynote or invited talk: a contribution type whose entries name a speaker (taxonomy.yaml)."""
+    term = taxonomy["contribution-type"].resolve(entry.type)
+    return term is not None and term.role == "speaker"
 
 
 # --- terms
@@ -403,7 +399,7 @@ def _entry_evidence(taxonomy: Taxonomy, entry: Entry) -> str:
     vocab = taxonomy["evaluation"]
     methods = [_canonical(vocab, e.method) for e in entry.evaluation]
     methods += [_canonical(vocab, m.conditions.evaluation) for m in entry.metrics]
-    return strongest_evidence(evidence_class(m) for m in methods if m)
+    return strongest_evidence(evidence_class(taxonomy, m) for m in methods if m)
 
 
 def catalogue_row(taxonomy: Taxonomy, entry: Entry) -> CatalogueRow:
@@ -422,7 +418,7 @@ def catalogue_row(taxonomy: Taxonomy, entry: Entry) -> CatalogueRow:
         evidence=_entry_evidence(taxonomy, entry),
         challenges=_roots(taxonomy["challenge"], entry.challenges),
         verified=bool(entry.verified_by),
-        is_talk=is_talk(entry),
+        is_talk=is_talk(taxonomy, entry),
         doi=entry.doi,
         url=entry.url,
     )
@@ -464,12 +460,10 @@ def _precision_facts(taxonomy: Taxonomy, precision: Precision | None) -> _Precis
 # --- metric tables
 
 
-def _ranking_direction(kind: str) -> bool | None:
-    if kind in HIGHER_IS_BETTER:
-        return True
-    if kind in LOWER_IS_BETTER:
-        return False
-    return None
+def _ranking_direction(taxonomy: Taxonomy, kind: str) -> bool | None:
+    """True when higher is better, False when lower is, None when the kind is never ranked (taxonomy.yaml)."""
+    better = taxonomy["metric"].terms[kind].better
+    return None if better is None else better == "higher"
 
 
 def _single(values: Sequence[str | None]) -> str | None:
@@ -527,12 +521,12 @@ def _draft_row(taxonomy: Taxonomy, entry: Entry, index: int, metric: Metric, kin
             inferred.append("precision")
 
     low, high, value, unit_problem = _converted(metric, term.canonical_unit or metric.unit)
-    evidence = evidence_class(method)
+    evidence = evidence_class(taxonomy, method)
     evaluation_label = _label(taxonomy["evaluation"], method)
     if evaluation_label and tool:
         evaluation_label += f" ({_label(taxonomy['simulator'], tool)})"
 
-    direction = _ranking_direction(kind)
+    direction = _ranking_direction(taxonomy, kind)
     missing: list[str] = []
     if direction is not None:
         missing = [name for name, known in (("precision", precision.key), ("phase", phase), ("level", level),
@@ -632,7 +626,7 @@ def metric_tables(taxonomy: Taxonomy, entries: Sequence[Entry]) -> list[MetricTa
     vocab = taxonomy["metric"]
     drafts: dict[str, list[_Draft]] = {}
     for entry in entries:
-        if is_talk(entry):
+        if is_talk(taxonomy, entry):
             continue
         for index, metric in enumerate(entry.metrics):
             kind = _canonical(vocab, metric.kind)
@@ -646,7 +640,7 @@ def metric_tables(taxonomy: Taxonomy, entries: Sequence[Entry]) -> list[MetricTa
 
 def _metric_table(taxonomy: Taxonomy, kind: str, drafts: list[_Draft]) -> MetricTable:
     term = taxonomy["metric"].terms[kind]
-    direction = _ranking_direction(kind)
+    direction = _ranking_direction(taxonomy, kind)
     formula_key = DERIVED_COLUMNS.get(kind)
     members: dict[str, list[_Draft]] = {}
     for draft in drafts:
@@ -727,7 +721,7 @@ def _best_metric(taxonomy: Taxonomy, entry: Entry, kinds: tuple[str, ...]) -> st
         method = _canonical(taxonomy["evaluation"], metric.conditions.evaluation)
         if method is None:
             method = _single(_canonical_all(taxonomy["evaluation"], [e.method for e in entry.evaluation]))
-        evidence = evidence_class(method)
+        evidence = evidence_class(taxonomy, method)
         if evidence != UNSTATED:
             text += f" ({_EVIDENCE_TEXT[evidence]})"
         return text
@@ -746,7 +740,7 @@ def comparison_tables(taxonomy: Taxonomy, entries: Sequence[Entry]) -> list[Comp
     for root in vocab.roots():
         rows = []
         for entry in entries:
-            if is_talk(entry):
+            if is_talk(taxonomy, entry):
                 continue
             kinds = _canonical_all(vocab, entry.architecture)
             if root not in {vocab.root(k) for k in kinds}:
@@ -827,7 +821,7 @@ def talks(taxonomy: Taxonomy, entries: Sequence[Entry]) -> list[Talk]:
     """Keynotes, then invited talks, each by entry id."""
     found = []
     for entry in entries:
-        if not is_talk(entry):
+        if not is_talk(taxonomy, entry):
             continue
         speakers = [p for p in entry.people if _canonical(taxonomy["role"], p.role) == "speaker"] or entry.people
         affiliations: list[str] = []
@@ -839,12 +833,13 @@ def talks(taxonomy: Taxonomy, entries: Sequence[Entry]) -> list[Talk]:
             speakers=[Speaker(p.name, p.name_native, list(p.affiliations)) for p in speakers],
             affiliations=affiliations, summary=entry.summary, draws_on=list(entry.draws_on), year=entry.year,
             venue=entry.venue))
-    return sorted(found, key=lambda t: (TALK_TYPES.index(t.type), t.entry_id))
+    order = list(taxonomy["contribution-type"].terms)
+    return sorted(found, key=lambda t: (order.index(t.type) if t.type in order else len(order), t.entry_id))
 
 
 def evidence_areas(taxonomy: Taxonomy, entries: Sequence[Entry]) -> list[EvidenceArea]:
     """For each top-level challenge and architecture kind: the strongest evidence its works give."""
-    works = [e for e in entries if not is_talk(e)]
+    works = [e for e in entries if not is_talk(taxonomy, e)]
     evidence = {e.id: _entry_evidence(taxonomy, e) for e in works}
     areas = []
     for area, vocabulary, field_name in (("challenge", "challenge", "challenges"),

@@ -6,7 +6,7 @@ from typing import Any
 
 from survey.query.index import QueryIndex
 from survey.query.records import metrics_of
-from survey.taxonomy import normalise
+from survey.taxonomy import Taxonomy, normalise
 
 DEFAULT_COLUMNS = ("id", "type", "year", "memory", "architecture", "title")
 # column -> record facet holding term ids (shown as labels)
@@ -63,19 +63,15 @@ def best_metric(record: dict[str, Any], kind: str, index: QueryIndex) -> dict[st
     found = [m for m in metrics_of(record) if m["kind"] == kind and m["low"] is not None]
     if not found:
         return None
-    if lower_is_better(kind):
+    if lower_is_better(kind, index.taxonomy):
         return min(found, key=lambda m: m["low"])
     return max(found, key=lambda m: m["high"])
 
 
-# Kinds the paper's tables do not rank, but a comparison or Pareto front still needs a direction for.
-_ALSO_LOWER_IS_BETTER = frozenset({"area", "area-overhead", "power", "technology-node"})
-
-
-def lower_is_better(kind: str) -> bool:
-    from survey.derive.views import LOWER_IS_BETTER  # the list of directions shared with the paper's tables
-
-    return kind in LOWER_IS_BETTER or kind in _ALSO_LOWER_IS_BETTER
+def lower_is_better(kind: str, taxonomy: Taxonomy) -> bool:
+    """Whether smaller values of `kind` are better (`better: lower` in taxonomy.yaml)."""
+    term = taxonomy["metric"].terms.get(kind)
+    return term is not None and term.better == "lower"
 
 
 def sort_records(records: list[dict[str, Any]], column: str, descending: bool,
@@ -88,7 +84,7 @@ def sort_records(records: list[dict[str, Any]], column: str, descending: bool,
             text = cell(record, column, index)
             return text.lower() if text else None
         metric = best_metric(record, column, index)
-        return None if metric is None else (metric["low"] if lower_is_better(column) else metric["high"])
+        return None if metric is None else (metric["low"] if lower_is_better(column, index.taxonomy) else metric["high"])
 
     keyed = [(key(r), r) for r in records]
     present = sorted((item for item in keyed if item[0] is not None), key=lambda item: item[0], reverse=descending)

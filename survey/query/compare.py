@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from survey.query.columns import lower_is_better
+from survey.taxonomy import Taxonomy
 from survey.query.records import metrics_of
 from survey.taxonomy import normalise
 
@@ -87,9 +88,9 @@ def _best_end(metric: dict[str, Any], lower: bool) -> float:
     return float(metric["low"] if lower else metric["high"])
 
 
-def compare(records: Sequence[dict[str, Any]], kind: str, iso: Sequence[str]) -> Comparison:
+def compare(records: Sequence[dict[str, Any]], kind: str, iso: Sequence[str], taxonomy: Taxonomy) -> Comparison:
     """Works ranked on `kind` within groups of equal iso conditions, best first; one point per work and group."""
-    lower = lower_is_better(kind)
+    lower = lower_is_better(kind, taxonomy)
     groups: dict[tuple[str, ...], Group] = {}
     left_out: list[tuple[str, list[str]]] = []
     for record in records:
@@ -117,12 +118,13 @@ def compare(records: Sequence[dict[str, Any]], kind: str, iso: Sequence[str]) ->
     return Comparison((kind,), tuple(iso), ordered, sorted(left_out))
 
 
-def pareto(records: Sequence[dict[str, Any]], kind_x: str, kind_y: str, iso: Sequence[str]) -> Comparison:
+def pareto(records: Sequence[dict[str, Any]], kind_x: str, kind_y: str, iso: Sequence[str],
+           taxonomy: Taxonomy) -> Comparison:
     """Per group of equal iso conditions, the works whose (x, y) no other work beats in both metrics.
 
     A work's point pairs one metric of each kind that state the same iso conditions.
     """
-    lower_x, lower_y = lower_is_better(kind_x), lower_is_better(kind_y)
+    lower_x, lower_y = lower_is_better(kind_x, taxonomy), lower_is_better(kind_y, taxonomy)
     groups: dict[tuple[str, ...], Group] = {}
     candidates: dict[tuple[str, ...], list[Point]] = {}
     left_out: list[tuple[str, list[str]]] = []
