@@ -127,13 +127,25 @@ def build(root: Path, venue: str, out: Path, *, pdf: bool = True,
     template_files = sorted(p for p in templates.rglob("*.j2") if p.is_file())
     compiled = compile_pdf(work, MAIN_FILE, sources, extra_inputs=template_files, progress=progress,
                            locate_entry=locate_entry)
+    diagnostics += [_relocated(d, work, out) for d in compiled.diagnostics]
     if not compiled.ok:
-        return BuildResult(False, out, sources, None, compiled.ran_tex, diagnostics + compiled.diagnostics)
+        return BuildResult(False, out, sources, None, compiled.ran_tex, diagnostics)
     _publish(work, out, sources + [PDF_NAME])
     _write_citation(root, metadata, authors)
     inputs_file.write_text(fingerprint + "\n")
     progress(f"wrote {out / PDF_NAME}")
-    return BuildResult(True, out, sources, out / PDF_NAME, compiled.ran_tex, diagnostics + compiled.diagnostics)
+    return BuildResult(True, out, sources, out / PDF_NAME, compiled.ran_tex, diagnostics)
+
+
+def _relocated(diagnostic: Diagnostic, work: Path, out: Path) -> Diagnostic:
+    """A diagnostic about a generated file, pointed at the published copy in `out` rather than the work folder."""
+    import dataclasses
+
+    prefix = str(work) + os.sep
+    if not diagnostic.location.path.startswith(prefix):
+        return diagnostic
+    moved = dataclasses.replace(diagnostic.location, path=str(out / diagnostic.location.path[len(prefix):]))
+    return dataclasses.replace(diagnostic, location=moved)
 
 
 def _publish(work: Path, out: Path, names: list[str]) -> None:

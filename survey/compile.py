@@ -113,7 +113,7 @@ def compile_pdf(folder: Path, main: str, sources: Iterable[str], *, extra_inputs
         shutil.copyfile(built, partial)
         os.replace(partial, pdf)  # atomic: readers see the old PDF or the new one, never half of one
         hash_file.write_text(digest + "\n")
-        progress(f"wrote {pdf} in {seconds:.1f} s")
+        progress(f"TeX finished in {seconds:.1f} s")
     else:
         hash_file.unlink(missing_ok=True)
         progress(f"TeX failed; {'the previous PDF is kept' if pdf.is_file() else 'no PDF written'}")

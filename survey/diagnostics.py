@@ -78,11 +78,13 @@ def warning(location: Location, code: str, message: str, hint: str | None = None
     return Diagnostic(location, Severity.WARNING, code, message, hint, tuple(related))
 
 
-def summary(diagnostics: list[Diagnostic], files: int) -> str:
+def summary(diagnostics: list[Diagnostic], files: int | None = None) -> str:
+    """'2 errors, 1 warning' (and 'in N files checked' when `files` is given)."""
     errors = sum(d.is_error for d in diagnostics)
     warnings = len(diagnostics) - errors
     plural = lambda n, word: f"{n} {word}{'' if n == 1 else 's'}"  # noqa: E731
-    return f"{plural(errors, 'error')}, {plural(warnings, 'warning')} in {plural(files, 'file')} checked"
+    counts = f"{plural(errors, 'error')}, {plural(warnings, 'warning')}"
+    return counts if files is None else f"{counts} in {plural(files, 'file')} checked"
 
 
 def render(diagnostics: list[Diagnostic], fmt: str, files: int) -> str:

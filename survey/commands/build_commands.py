@@ -25,15 +25,17 @@ def build_command(obj: Context, venue: str, out: Path, no_pdf: bool, quiet: bool
     a failed build keeps the previous PDF. Exit status: 0 built, 1 on errors.
     """
     from survey.build import build
-    from survey.diagnostics import render
+    from survey.diagnostics import Diagnostic, summary
 
     def progress(message: str) -> None:
         if not quiet:
             click.echo(f"survey build: {message}", err=True)
 
     result = build(obj.root, venue, out, pdf=not no_pdf, progress=progress)
+    for diagnostic in sorted(result.diagnostics, key=Diagnostic.sort_key):
+        click.echo(diagnostic.as_text(), err=True)
     if result.diagnostics:
-        click.echo(render(result.diagnostics, "text", len(result.sources) or 1), nl=False, err=True)
+        click.echo(f"survey build: {summary(result.diagnostics)}", err=True)
     if not result.ok:
         if not result.sources:
             click.echo("survey build: not built; fix the errors above (survey check lists them)", err=True)

@@ -140,7 +140,7 @@ def stats_command(obj: Context, expression: tuple[str, ...], fmt: str) -> None:
         click.echo("\n".join(lines) + "\n\n" + to_markdown(header, rows), nl=False)
     else:
         lines = [f"{stats.entries} entries"]
-        lines += [f"{facet + ':':<13}" + ", ".join(f"{label} {n}" for label, n in counts)
+        lines += [f"{facet + ':':<14}" + ", ".join(f"{label} {n}" for label, n in counts)
                   for facet, counts in stats.facets.items() if counts]
         click.echo("\n".join(lines) + "\n" + to_table(header, rows, title="Entries per challenge and memory"),
                    nl=False)
