@@ -76,7 +76,7 @@ def query_command(obj: Context, expression: tuple[str, ...], fmt: str, sort: str
     "energy-efficiency[evaluation=silicon precision=int8]>=10 TOPS/W"   ... under conditions
     attention  '"in-memory attention"'            free text in titles and summaries
     (memory=reram OR memory=pcm) AND NOT year<2022
-    Operators: = != > >= < <= ~ (contains). See docs/readers.md for every field.
+    Operators: = != > >= < <= ~ (contains). See the README ("For readers") for every field.
     """
     from survey.export import render
     from survey.query.columns import sort_records
@@ -189,7 +189,7 @@ def _iso(text: str) -> tuple[str, ...]:
         _fail(f"error: {problem}")
 
 
-_ISO_HELP = "Conditions that must match within a group, e.g. precision,phase,evaluation (see docs/readers.md)."
+_ISO_HELP = "Conditions that must match within a group, e.g. precision,phase,evaluation (see the README, 'For readers')."
 
 
 @click.command("compare")
