@@ -16,12 +16,12 @@ from typing import Any
 
 from survey.query.index import QueryIndex
 from survey.query.records import stored
+from survey.cli_context import CACHE_DIR
 from survey.taxonomy import Taxonomy, Term, Vocabulary
 
 # The same names as survey.knowledge_base's, which is not imported on the cached path (it loads pydantic).
 TAXONOMY_FILE = "taxonomy.yaml"
 ENTRIES_DIR = "entries"
-CACHE_DIR = ".survey-cache"
 INDEX_FILE = "query-index.json"
 FULL_FILE = "query-full.json"
 FORMAT = 1

@@ -126,13 +126,75 @@ def check_changed(root: Path, base: str | None = None, cache_folder: Path | None
         cached = _read_cached(cache_folder, key)
         if cached is not None:
             return ChangedCheck(cached[0], cached[1], changes)
-    result = _check_changes(root, changes)
+    scans = _read_scans(cache_folder) if cache_folder is not None else {}
+    result = _check_changes(root, changes, scans)
     if cache_folder is not None:
         _write_cached(cache_folder, key, result)
+        _write_scans(cache_folder, scans)
     return result
 
 
-def _check_changes(root: Path, changes: ChangedFiles) -> ChangedCheck:
+_SCANS_FILE = "scanned-entries.json"
+
+
+def _read_scans(folder: Path) -> dict[str, Any]:
+    """The scans of unchanged entries from earlier runs: path -> [size, mtime_ns, scanned data]."""
+    import json
+
+    try:
+        data = json.loads((folder / _SCANS_FILE).read_text(encoding="utf-8"))
+        return data if isinstance(data, dict) else {}
+    except (OSError, ValueError):
+        return {}
+
+
+def _write_scans(folder: Path, scans: dict[str, Any]) -> None:
+    import json
+    import os
+
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        partial = folder / f"{_SCANS_FILE}.{os.getpid()}.part"
+        partial.write_text(json.dumps(scans, sort_keys=True), encoding="utf-8")
+        os.replace(partial, folder / _SCANS_FILE)
+    except OSError:
+        pass  # the next run scans again
+
+
+def _scan_remembered(path: Path, scans: dict[str, Any]) -> Any:
+    """scan_entry_file(path), reusing the scan of an earlier run while the file's size and mtime are the same."""
+    from survey.knowledge_base import EntryFile, display_path
+    from survey.yamlsource import LoadedYaml, SourceMap
+
+    try:
+        info = path.stat()
+    except OSError:
+        return None
+    shown = display_path(path)
+    stamp = [info.st_size, info.st_mtime_ns]
+    remembered = scans.get(shown)
+    if isinstance(remembered, list) and len(remembered) == 3 and remembered[:2] == stamp:
+        try:
+            fields, values, keys = remembered[2]
+            source = SourceMap(shown, {tuple(p): (l, c) for p, l, c in values}, {tuple(p): (l, c) for p, l, c in keys})
+            entry = ScannedEntry(source, fields["id"], fields["doi"], [ScannedVersion(d) for d in fields["versions"]],
+                                 [ScannedPerson(n, o) for n, o in fields["people"]], list(fields["draws_on"]))
+            return EntryFile(shown, LoadedYaml(None, source, []), entry)  # type: ignore[arg-type]
+        except (TypeError, ValueError, KeyError):
+            pass  # a damaged record: scan the file again
+    scanned = scan_entry_file(path)
+    if scanned is None:
+        scans.pop(shown, None)
+        return None
+    entry, source = scanned.entry, scanned.loaded.source
+    fields = {"id": entry.id, "doi": entry.doi, "versions": [v.doi for v in entry.versions],
+              "people": [[p.name, p.orcid] for p in entry.people], "draws_on": list(entry.draws_on)}
+    scans[shown] = stamp + [[fields, [[list(p), l, c] for p, (l, c) in source.values.items()],
+                             [[list(p), l, c] for p, (l, c) in source.keys.items()]]]
+    return scanned
+
+
+def _check_changes(root: Path, changes: ChangedFiles, scans: dict[str, Any] | None = None) -> ChangedCheck:
     from survey.check import check, check_cross_entry, check_entry
     from survey.diagnostics import Location, error
     from survey.knowledge_base import EntryFile, KnowledgeBase, display_path, load_entry_file
@@ -162,7 +224,7 @@ def _check_changes(root: Path, changes: ChangedFiles) -> ChangedCheck:
                 diagnostics.extend(check_entry(entry_file.checkable, taxonomy))
             files.append(entry_file)
         else:
-            scanned = scan_entry_file(path)
+            scanned = _scan_remembered(path, scans if scans is not None else {})
             if scanned is not None:
                 files.append(scanned)
     kb = KnowledgeBase(root, taxonomy, files)

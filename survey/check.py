@@ -11,7 +11,6 @@ from typing import Any, Iterable, Iterator
 from survey import identifiers, units
 from survey.diagnostics import Diagnostic, Location, error, warning
 from survey.knowledge_base import KnowledgeBase, load_knowledge_base
-from survey.metadata import METADATA_FILE, load_metadata
 from survey.model import Entry, Metric, term_fields
 from survey.taxonomy import Taxonomy, normalise
 from survey.yamlsource import Path as DataPath
@@ -40,6 +39,8 @@ def check(root: Path, paths: Iterable[Path] = ()) -> CheckResult:
             diagnostics.extend(check_entry(entry_file.checkable, kb.taxonomy))
     diagnostics.extend(check_cross_entry(kb))
     files = len(kb.files) + 1
+    from survey.metadata import METADATA_FILE, load_metadata  # its models cost start-up time: only when needed
+
     if (root / METADATA_FILE).is_file():
         diagnostics.extend(load_metadata(root)[1])
         files += 1
@@ -181,8 +182,8 @@ def _check_metric(entry: Entry, index: int, metric: Metric, taxonomy: Taxonomy) 
     if metric.source is None:
         out.append(error(entry.locate(*here), "missing-source", f"{metric.kind} metric has no source",
                          "add `source: {locator: Table 3, quote: \"...\"}` with a verbatim quote holding the number"))
-    unit = units.parse_unit(metric.unit)
-    if unit is None:
+    unit_known = units.is_unit(metric.unit)
+    if not unit_known:
         out.append(error(entry.locate(*here, "unit"), "unknown-unit", f"unit '{metric.unit}' is not a known unit",
                          "write units such as x, %, TOPS/W, GOPS/mm^2, uJ/token, ms, GB/s"))
     elif kind is not None and kind.dimension and not units.same_dimension(metric.unit, kind.dimension):

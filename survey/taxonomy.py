@@ -292,10 +292,10 @@ def _check_metric_units(taxonomy: Taxonomy, source: SourceMap, out: list[Diagnos
             if text is None:
                 out.append(error(_field_location(source, vocab, term, "id"), "taxonomy-structure",
                                  f"metric kind '{term.id}' needs `{key}`"))
-            elif units.parse_unit(text) is None:
+            elif not units.is_unit(text):
                 out.append(error(_field_location(source, vocab, term, key), "taxonomy-unit",
                                  f"unit '{text}' of metric kind '{term.id}' is not a unit pint understands"))
-        readable = all(text and units.parse_unit(text) is not None for text in (term.dimension, term.canonical_unit))
+        readable = all(text and units.is_unit(text) for text in (term.dimension, term.canonical_unit))
         if readable and not units.same_dimension(term.dimension, term.canonical_unit):  # type: ignore[arg-type]
             out.append(error(_field_location(source, vocab, term, "canonical_unit"), "taxonomy-unit",
                              f"canonical unit '{term.canonical_unit}' of '{term.id}' does not have the dimension "

@@ -2,13 +2,24 @@
 
 Counting units get dimensions of their own so that pint tells TOPS/W (operations per joule) from J/token:
 `operation` (1 MAC = 2 operations, the field's convention) and `token`.
+
+Building pint's registry costs a few tenths of a second, which a pre-commit check cannot afford. What the
+program needs of a unit is only its dimension and its scale to base units (`UnitFacts`), so these are kept in
+a memo that the commands load from and save to the knowledge base's cache folder (`memo_file`): a run that
+meets only known unit strings never imports pint.
 """
 
 from __future__ import annotations
 
+import hashlib
+import json
+import os
 import re
-from pathlib import Path
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
 from functools import lru_cache
+from pathlib import Path
 from typing import Any
 
 _DEFINITIONS = """
@@ -63,14 +74,84 @@ def parse_unit(text: str) -> Any | None:
     return quantity
 
 
-@lru_cache(maxsize=4096)
+@dataclass(frozen=True)
+class UnitFacts:
+    """What the program needs of a unit: its physical dimension and its scale to base units."""
+
+    dimension: str  # canonical text of the dimensionality, 'dimensionless' for ratios
+    scale: float
+
+
+# unit text -> its facts (None: not a unit). Filled from pint on demand, or from a memo file by `memo_file`.
+_FACTS: dict[str, UnitFacts | None] = {}
+
+
+def facts(text: str) -> UnitFacts | None:
+    """The dimension and scale of `text`, or None when it is not a unit."""
+    if text in _FACTS:
+        return _FACTS[text]
+    parsed = parse_unit(text)
+    found = None if parsed is None else UnitFacts(_dimension_key(parsed.dimensionality),
+                                                  float(parsed.to_base_units().magnitude))
+    _FACTS[text] = found
+    return found
+
+
+def _dimension_key(dimensionality: Any) -> str:
+    """pint's dimensionality in a canonical text form ('[length]^2 [time]^-1'); order-independent."""
+    items = sorted((str(name), float(power)) for name, power in dict(dimensionality).items() if power)
+    return " ".join(f"{name}^{power:g}" for name, power in items) or "dimensionless"
+
+
+def is_unit(text: str) -> bool:
+    return facts(text) is not None
+
+
 def same_dimension(first: str, second: str) -> bool:
-    a, b = parse_unit(first), parse_unit(second)
-    return a is not None and b is not None and a.dimensionality == b.dimensionality
+    a, b = facts(first), facts(second)
+    return a is not None and b is not None and a.dimension == b.dimension
 
 
-_NAMED = (("a ratio", "x"), ("frequency", "Hz"), ("operations", "op"), ("operation rate", "op/s"), ("tokens", "token"), ("energy", "J"), ("power", "W"),
-          ("time", "s"), ("area", "mm^2"), ("length", "m"), ("information", "B"), ("voltage", "V"))
+def _memo_key() -> str:
+    """Changes when this module's rules or pint's version change, so a stale memo is never used."""
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        pint_version = version("pint")
+    except PackageNotFoundError:
+        pint_version = "?"
+    return hashlib.sha256(Path(__file__).read_bytes() + pint_version.encode()).hexdigest()
+
+
+@contextmanager
+def memo_file(path: Path) -> Iterator[None]:
+    """Use the unit facts memo at `path` for the duration, and write it back when new units were met."""
+    key = _memo_key()
+    try:
+        stored = json.loads(path.read_text(encoding="utf-8"))
+        if stored.get("key") == key:
+            for text, value in stored["units"].items():
+                _FACTS.setdefault(text, UnitFacts(value[0], float(value[1])) if value else None)
+    except (OSError, ValueError, KeyError, TypeError, IndexError, AttributeError):
+        pass  # no memo yet, or an unreadable one: it is rebuilt
+    known = len(_FACTS)
+    try:
+        yield
+    finally:
+        if len(_FACTS) != known:
+            units = {t: [f.dimension, f.scale] if f else None for t, f in sorted(_FACTS.items())}
+            try:
+                path.parent.mkdir(parents=True, exist_ok=True)
+                partial = path.with_name(path.name + f".{os.getpid()}.part")
+                partial.write_text(json.dumps({"key": key, "units": units}), encoding="utf-8")
+                os.replace(partial, path)
+            except OSError:
+                pass  # a read-only knowledge base still gets checked, just without the memo
+
+
+_NAMED = (("a ratio", "x"), ("frequency", "Hz"), ("operations", "op"), ("operation rate", "op/s"),
+          ("tokens", "token"), ("energy", "J"), ("power", "W"), ("time", "s"), ("area", "mm^2"), ("length", "m"),
+          ("information", "B"), ("voltage", "V"))
 
 
 @lru_cache(maxsize=4096)
@@ -91,18 +172,14 @@ def dimension_text(unit: str) -> str:
     return str(wanted)
 
 
-@lru_cache(maxsize=4096)
 def factor(from_unit: str, to_unit: str) -> float:
     """The number to multiply a value in `from_unit` by to express it in `to_unit`."""
-    source, target = parse_unit(from_unit), parse_unit(to_unit)
+    source, target = facts(from_unit), facts(to_unit)
     if source is None or target is None:
         raise ValueError(f"cannot convert {from_unit!r} to {to_unit!r}")
-    return float((source / target).to_base_units().magnitude) if source.dimensionality == target.dimensionality \
-        else _raise(from_unit, to_unit)
-
-
-def _raise(from_unit: str, to_unit: str) -> float:
-    raise ValueError(f"'{from_unit}' and '{to_unit}' have different dimensions")
+    if source.dimension != target.dimension:
+        raise ValueError(f"'{from_unit}' and '{to_unit}' have different dimensions")
+    return source.scale / target.scale
 
 
 def convert(value: float, from_unit: str, to_unit: str) -> float:

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
+from conftest import KnowledgeBaseFolder
 
 from survey import units
 
@@ -67,3 +70,29 @@ def test_unknown_or_malformed_units_parse_to_none(text: str) -> None:
 def test_dimension_text_names_the_dimension_in_a_hint() -> None:
     assert units.dimension_text("no-such-unit") == "unknown"
     assert units.dimension_text("TOPS/W") != units.dimension_text("ms")
+
+
+def test_a_check_with_a_warm_unit_memo_never_imports_pint(kb: KnowledgeBaseFolder) -> None:
+    import subprocess
+    import sys
+
+    kb.write_entry("ada-example-pim24")
+    program = ("import sys\nfrom survey.cli import main\n"
+               "try:\n    main(['check'])\nexcept SystemExit:\n    pass\n"
+               "print('pint loaded' if 'pint' in sys.modules else 'pint not loaded')\n")
+    first = subprocess.run([sys.executable, "-c", program], cwd=kb.root, capture_output=True, text=True)
+    assert "pint loaded" in first.stdout and (kb.root / ".survey-cache" / "units.json").is_file()
+    second = subprocess.run([sys.executable, "-c", program], cwd=kb.root, capture_output=True, text=True)
+    assert "pint not loaded" in second.stdout
+    assert second.stdout.splitlines()[0] == first.stdout.splitlines()[0]  # the same diagnostics summary
+
+
+def test_a_unit_memo_written_by_other_rules_is_ignored(tmp_path: Path) -> None:
+    import json
+
+    memo = tmp_path / "units.json"
+    memo.write_text(json.dumps({"key": "other rules", "units": {"blorps": ["[length]^1", 201.2]}}))
+    with units.memo_file(memo):
+        assert not units.is_unit("blorps")  # not a unit, whatever a stale memo says
+    rewritten = json.loads(memo.read_text())
+    assert rewritten["key"] != "other rules" and rewritten["units"]["blorps"] is None

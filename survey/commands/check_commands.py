@@ -28,14 +28,16 @@ def check_command(obj: Context, paths: tuple[Path, ...], fmt: str, changed: bool
     if changed or base:  # before the imports below: a cached run never loads the entry model
         from survey.commands.contrib_commands import run_changed_check
 
-        run_changed_check(obj.root, paths, base, fmt)
+        run_changed_check(obj, paths, base, fmt)
+    from survey import units
     from survey.check import check
     from survey.diagnostics import render
 
     for path in paths:
         if not path.exists():
             raise click.UsageError(f"{path}: no such file or folder")
-    result = check(obj.root, paths)
+    with units.memo_file(obj.unit_memo):
+        result = check(obj.root, paths)
     click.echo(render(result.diagnostics, fmt, result.files_checked), nl=False)
     sys.exit(1 if result.errors else 0)
 

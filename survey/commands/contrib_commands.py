@@ -8,7 +8,7 @@ from typing import Any, NoReturn
 
 import click
 
-from survey.cli_context import Context
+from survey.cli_context import CACHE_DIR, Context
 
 
 def _taxonomy(root: Path) -> Any:
@@ -197,15 +197,17 @@ def fmt_command(obj: Context, paths: tuple[Path, ...], check_only: bool) -> None
     sys.exit(1 if failed or (check_only and changed) else 0)
 
 
-def run_changed_check(root: Path, paths: tuple[Path, ...], base: str | None, fmt: str) -> NoReturn:
+def run_changed_check(obj: Context, paths: tuple[Path, ...], base: str | None, fmt: str) -> NoReturn:
     """`survey check --changed [--base REF]`: print the diagnostics and exit (0 clean, 1 errors, 2 usage)."""
+    from survey import units
     from survey.changed import GitError, check_changed
     from survey.diagnostics import render
 
     if paths:
         raise click.UsageError("--changed finds the files itself: give no PATHS with it")
     try:
-        result = check_changed(root, base, cache_folder=root / ".survey-cache")
+        with units.memo_file(obj.unit_memo):
+            result = check_changed(obj.root, base, cache_folder=obj.root / CACHE_DIR)
     except GitError as exc:
         raise click.UsageError(f"--changed needs a git repository and a known base ref: {exc}") from exc
     click.echo(render(result.diagnostics, fmt, result.files_checked), nl=False)

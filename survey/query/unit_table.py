@@ -29,7 +29,7 @@ def build_unit_table(taxonomy: Taxonomy, used: Iterable[tuple[str, str]] = ()) -
 
     table: UnitTable = {}
     for term in taxonomy["metric"]:
-        if not term.canonical_unit or units.parse_unit(term.canonical_unit) is None:
+        if not term.canonical_unit or not units.is_unit(term.canonical_unit):
             continue
         row = table.setdefault(term.id, {})
         for variant in _variants(term.canonical_unit):
@@ -56,7 +56,7 @@ def factor_to_canonical(table: UnitTable, taxonomy: Taxonomy, kind: str, unit: s
 
     term = taxonomy["metric"].terms.get(kind)
     canonical = term.canonical_unit if term else None
-    if not canonical or units.parse_unit(unit) is None:
+    if not canonical or not units.is_unit(unit):
         raise UnitMismatch(f"'{unit}' is not a unit")
     if not units.same_dimension(unit, canonical):
         raise UnitMismatch(f"unit '{unit}' does not fit metric '{kind}'; use a unit like '{canonical}'")
@@ -67,8 +67,8 @@ def _variants(unit: str) -> list[str]:
     """`unit` with every SI prefix swapped on each part: TOPS/W -> GOPS/mW, POPS/kW, ..."""
     from survey import units
 
-    parsed = units.parse_unit(unit)
-    if parsed is None or parsed.dimensionless:  # no prefixes on 'x' or '%'
+    found = units.facts(unit)
+    if found is None or found.dimension == "dimensionless":  # no prefixes on 'x' or '%'
         return [unit]
     parts = _SPLIT.split(unit.replace(" ", ""))
     options: list[list[str]] = []
@@ -77,7 +77,7 @@ def _variants(unit: str) -> list[str]:
             options.append([part])
             continue
         base = _unprefixed(part, units)
-        options.append(sorted({p + base for p in _PREFIXES if units.parse_unit(p + base) is not None} | {part})
+        options.append(sorted({p + base for p in _PREFIXES if units.is_unit(p + base)} | {part})
                        if base else [part])
     combined = [""]
     for choices in options:
@@ -87,10 +87,9 @@ def _variants(unit: str) -> list[str]:
 
 def _unprefixed(part: str, units: Any) -> str | None:
     """The part without its SI prefix (TOPS -> OPS, mm^2 -> m^2), or None when it carries none."""
-    parse = units.parse_unit
     for prefix in sorted(_PREFIXES, key=len, reverse=True):
         if prefix and part.startswith(prefix) and len(part) > len(prefix):
             rest = part[len(prefix):]
-            if rest[0].isalpha() and parse(rest) is not None and units.same_dimension(rest, part):
+            if rest[0].isalpha() and units.is_unit(rest) and units.same_dimension(rest, part):
                 return rest
-    return part if parse(part) is not None and part.isalpha() and len(part) <= 2 else None
+    return part if units.is_unit(part) and part.isalpha() and len(part) <= 2 else None
