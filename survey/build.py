@@ -8,9 +8,10 @@ outputs as they were. Writes only files whose content changed (so timestamps sta
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Callable
+from typing import TYPE_CHECKING
 
 from survey.compile import PDF_NAME
 from survey.diagnostics import Diagnostic, Location, error, warning

@@ -14,9 +14,9 @@ from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
+from survey.cli_context import CACHE_DIR
 from survey.query.index import QueryIndex
 from survey.query.records import stored
-from survey.cli_context import CACHE_DIR
 from survey.taxonomy import Taxonomy, Term, Vocabulary
 
 # The same names as survey.knowledge_base's, which is not imported on the cached path (it loads pydantic).

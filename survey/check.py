@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import difflib
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, Iterable, Iterator
+from typing import Any
 
 from survey import identifiers, units
 from survey.diagnostics import Diagnostic, Location, error, warning
@@ -14,7 +15,6 @@ from survey.knowledge_base import KnowledgeBase, load_knowledge_base
 from survey.model import Entry, Metric, term_fields
 from survey.taxonomy import Taxonomy, normalise
 from survey.yamlsource import Path as DataPath
-
 
 
 @dataclass

@@ -24,8 +24,7 @@ def main(ctx: click.Context, root: Path) -> None:
 
 def _register() -> None:
     """Each command lives in its own module under survey/commands (imports there stay light)."""
-    from survey.commands import authors_commands, build_commands, check_commands, query_commands
-    from survey.commands import contrib_commands
+    from survey.commands import authors_commands, build_commands, check_commands, contrib_commands, query_commands
 
     for module in (check_commands, authors_commands, query_commands, build_commands, contrib_commands):
         for command in module.COMMANDS:

@@ -13,9 +13,9 @@ import os
 import re
 import shutil
 import subprocess
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable, Iterable
 
 from survey.diagnostics import Diagnostic, Location, error, warning
 

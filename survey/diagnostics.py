@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from enum import Enum
-from typing import Iterable
 
 
 class Severity(str, Enum):
@@ -82,7 +82,7 @@ def summary(diagnostics: list[Diagnostic], files: int | None = None) -> str:
     """'2 errors, 1 warning' (and 'in N files checked' when `files` is given)."""
     errors = sum(d.is_error for d in diagnostics)
     warnings = len(diagnostics) - errors
-    plural = lambda n, word: f"{n} {word}{'' if n == 1 else 's'}"  # noqa: E731
+    plural = lambda n, word: f"{n} {word}{'' if n == 1 else 's'}"
     counts = f"{plural(errors, 'error')}, {plural(warnings, 'warning')}"
     return counts if files is None else f"{counts} in {plural(files, 'file')} checked"
 

@@ -10,9 +10,10 @@ This is the library API the later stages use:
 from __future__ import annotations
 
 import os
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any
 
 from survey.diagnostics import Diagnostic, Location, error
 from survey.model import Entry

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import difflib
+from collections.abc import Iterator
 from dataclasses import dataclass, field
-from typing import Any, Iterator
+from typing import Any
 
 from survey.diagnostics import Diagnostic, Location, error
 from survey.yamlsource import SourceMap, read_yaml_file

@@ -125,8 +125,7 @@ def parse_yaml(raw: bytes, path: str) -> LoadedYaml:
         return LoadedYaml(None, source, [error(Location(path, line, column), "not-utf8",
                                                f"byte 0x{raw[exc.start]:02x} is not valid UTF-8",
                                                "save the file as UTF-8")])
-    if text.startswith("\ufeff"):
-        text = text[1:]
+    text = text.removeprefix("\ufeff")
     diagnostics: list[Diagnostic] = []
     try:
         data = _build(text, source, diagnostics)
@@ -165,7 +164,7 @@ _EMPTY = object()
 
 
 class _Frame:
-    __slots__ = ("container", "path", "key", "key_mark", "seen", "anchor", "size", "start")
+    __slots__ = ("anchor", "container", "key", "key_mark", "path", "seen", "size", "start")
 
     def __init__(self, container: Any, path: Path, anchor: str | None, start: tuple[int, int]) -> None:
         self.container = container

@@ -12,9 +12,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from survey.query.columns import lower_is_better
-from survey.taxonomy import Taxonomy
 from survey.query.records import metrics_of
-from survey.taxonomy import normalise
+from survey.taxonomy import Taxonomy, normalise
 
 # iso name -> how to read it from a metric record (conditions key, or a metric field)
 ISO_KEYS = {

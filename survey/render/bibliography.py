@@ -6,8 +6,8 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from typing import Callable, Iterable
 
 from survey.bibtex import parse_record
 from survey.model import Entry

@@ -9,9 +9,10 @@ lets the compile step map a TeX error back to that entry.
 from __future__ import annotations
 
 import math
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Iterable, Sequence
+from typing import TYPE_CHECKING, Any
 
 import jinja2
 
@@ -161,7 +162,7 @@ def _work_cell(entry_id: str) -> Raw:
     return Raw(f"{cites([entry_id])}")
 
 
-def catalogue_table(views: "SurveyViews", venue: Venue, escaper: Escaper) -> TexTable:
+def catalogue_table(views: SurveyViews, venue: Venue, escaper: Escaper) -> TexTable:
     rows = []
     for row in views.catalogue:
         rows.append(([row.title, row.type_label, str(row.year) if row.year else EMPTY_CELL,
@@ -174,7 +175,7 @@ def catalogue_table(views: "SurveyViews", venue: Venue, escaper: Escaper) -> Tex
                       [3.2, None, None, 1.3, 1.1, None, None], rows, venue, escaper)
 
 
-def comparison_tables(views: "SurveyViews", venue: Venue, escaper: Escaper) -> list[TexTable]:
+def comparison_tables(views: SurveyViews, venue: Venue, escaper: Escaper) -> list[TexTable]:
     tables = []
     for table in views.comparison:
         rows = [([_work_cell(r[0]), *r[1:]], r[0]) for r in table.rows]
@@ -185,7 +186,7 @@ def comparison_tables(views: "SurveyViews", venue: Venue, escaper: Escaper) -> l
     return tables
 
 
-def metric_table(table: "MetricTable", venue: Venue, escaper: Escaper) -> TexTable:
+def metric_table(table: MetricTable, venue: Venue, escaper: Escaper) -> TexTable:
     header = ["Work", f"Value ({table.unit})" if table.unit else "Value", "Reported", "Conditions", "Baseline",
               "Evidence", "Rank"]
     widths: list[float | None] = [None, 0.8, 0.8, 2.0, 1.4, None, 1.0]
@@ -210,7 +211,7 @@ def metric_table(table: "MetricTable", venue: Venue, escaper: Escaper) -> TexTab
     return make_table(f"tab:metric-{table.kind}", table.label, escaper(text), header, widths, rows, venue, escaper)
 
 
-def coverage_table(views: "SurveyViews", venue: Venue, escaper: Escaper) -> TexTable:
+def coverage_table(views: SurveyViews, venue: Venue, escaper: Escaper) -> TexTable:
     matrix = views.coverage
     header = ["Challenge", *[c.label for c in matrix.columns]]
     rows = []
@@ -228,7 +229,7 @@ def coverage_table(views: "SurveyViews", venue: Venue, escaper: Escaper) -> TexT
 # ------------------------------------------------------------------------------------------- figures
 
 
-def taxonomy_figure(views: "SurveyViews", venue: Venue, escaper: Escaper) -> Raw:
+def taxonomy_figure(views: SurveyViews, venue: Venue, escaper: Escaper) -> Raw:
     """A TikZ picture of challenges and their sub-challenges, each with the number of works that address it."""
     column_cm = 4.3 if venue.two_column else 3.45
     lines = [r"\begin{tikzpicture}[font=\scriptsize,",
@@ -259,7 +260,7 @@ class TexFigure:
     body: Raw  # the complete figure environment
 
 
-def plot_figure(figure: "Figure", folder: str, venue: Venue, escaper: Escaper) -> TexFigure:
+def plot_figure(figure: Figure, folder: str, venue: Venue, escaper: Escaper) -> TexFigure:
     """A figure environment for a written plot, built with PyLaTeX (its caption escaped by our escaper)."""
     from pylatex import Figure as PyFigure
     from pylatex import NoEscape
@@ -326,7 +327,7 @@ def _tex_affiliation(affiliation: Any, escaper: Escaper) -> TexAffiliation:
                           escaper(affiliation.country or UNKNOWN_COUNTRY))
 
 
-def _display_name(author: "Author") -> str:
+def _display_name(author: Author) -> str:
     return f"{author.name} ({author.name_native})" if author.name_native else author.name
 
 
@@ -334,7 +335,7 @@ def _and_join(items: Sequence[str]) -> str:
     return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
 
 
-def tex_authors(authors: "AuthorList", escaper: Escaper) -> tuple[list[TexAuthor], list[AffiliationGroup], list[str]]:
+def tex_authors(authors: AuthorList, escaper: Escaper) -> tuple[list[TexAuthor], list[AffiliationGroup], list[str]]:
     """Authors for the templates, their affiliation groups, and warnings (unknown countries)."""
     listed = authors.listed()
     found: list[TexAuthor] = []
@@ -364,7 +365,7 @@ def tex_authors(authors: "AuthorList", escaper: Escaper) -> tuple[list[TexAuthor
 # ------------------------------------------------------------------------------------------- prose
 
 
-def threats_to_validity(views: "SurveyViews") -> str:
+def threats_to_validity(views: SurveyViews) -> str:
     """A plain-text paragraph from the quality facts."""
     q = views.quality
     parts = [f"Of the {q.entries} entries, {q.verified} have been verified by an author or an editor and "
@@ -408,8 +409,8 @@ class RenderedDocument:
     warnings: list[str]
 
 
-def render_document(*, views: "SurveyViews", authors: "AuthorList", metadata: "Metadata", entries: Sequence["Entry"],
-                    venue: str, templates: Path, escaper: Escaper, figures: Sequence["Figure"] = (),
+def render_document(*, views: SurveyViews, authors: AuthorList, metadata: Metadata, entries: Sequence[Entry],
+                    venue: str, templates: Path, escaper: Escaper, figures: Sequence[Figure] = (),
                     figure_folder: str = "figures", introduction: str | None = None) -> RenderedDocument:
     """survey.tex (and introduction.tex when the editors wrote one) for `venue` ('todaes' or 'tcad')."""
     from survey.render.bibliography import build_bibliography
