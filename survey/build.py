@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from survey.atomic_write import write_if_changed
 from survey.compile import PDF_NAME
 from survey.diagnostics import Diagnostic, Location, error, warning
 
@@ -111,7 +112,7 @@ def build(root: Path, venue: str, out: Path, *, pdf: bool = True,
                                templates=templates, escaper=Escaper(detect_charset()), figures=figures,
                                figure_folder=FIGURES_DIR, introduction=introduction)
     for name, text in sorted(document.files.items()):
-        _write_if_changed(work / name, text.encode("utf-8"))
+        write_if_changed(work / name, text.encode("utf-8"))
     sources = sorted(document.files) + [f"{FIGURES_DIR}/{f.file_name}" for f in figures]
     diagnostics = [d for d in checked.diagnostics if not d.is_error] + list(authors.diagnostics)
     diagnostics += [warning(Location(str(out / MAIN_FILE)), "render", message) for message in document.warnings]
@@ -152,24 +153,16 @@ def _relocated(diagnostic: Diagnostic, work: Path, out: Path) -> Diagnostic:
 def _publish(work: Path, out: Path, names: list[str]) -> None:
     """Copy a successful build's files from the work folder into `out`, each replaced atomically."""
     for name in names:
-        _write_if_changed(out / name, (work / name).read_bytes())
+        write_if_changed(out / name, (work / name).read_bytes())
 
 
 def _write_citation(root: Path, metadata: Metadata, authors: AuthorList) -> None:
     """CITATION.cff of the knowledge base, from the same author data as the paper."""
     from survey.citation import CITATION_FILE, citation_text
 
-    _write_if_changed(root / CITATION_FILE, citation_text(metadata, authors).encode("utf-8"))
+    write_if_changed(root / CITATION_FILE, citation_text(metadata, authors).encode("utf-8"))
 
 
 def _up_to_date(out: Path, inputs_file: Path, fingerprint: str) -> bool:
     return ((out / PDF_NAME).is_file() and inputs_file.is_file() and inputs_file.read_text().strip() == fingerprint)
 
-
-def _write_if_changed(path: Path, data: bytes) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    if path.is_file() and path.read_bytes() == data:
-        return
-    partial = path.with_name(path.name + ".part")
-    partial.write_bytes(data)
-    os.replace(partial, path)

@@ -14,6 +14,7 @@ from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
+from survey.atomic_write import write_atomically
 from survey.cli_context import CACHE_DIR
 from survey.query.index import QueryIndex
 from survey.query.records import stored
@@ -134,9 +135,7 @@ def _write(cache: Path, token: str, data: dict[str, Any], full: dict[str, Any]) 
         entries = {name: whole if isinstance(whole, str) else json.dumps(whole, ensure_ascii=False)
                    for name, whole in full.items()}
         for name, content in ((FULL_FILE, {"token": token, "entries": entries}), (INDEX_FILE, data)):
-            temporary = cache / f"{name}.{os.getpid()}.tmp"
-            temporary.write_text(json.dumps(content, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
-            os.replace(temporary, cache / name)
+            write_atomically(cache / name, json.dumps(content, ensure_ascii=False, separators=(",", ":")))
     except OSError:
         pass  # a read-only checkout still answers queries, only more slowly
 

@@ -150,13 +150,11 @@ def _read_scans(folder: Path) -> dict[str, Any]:
 
 def _write_scans(folder: Path, scans: dict[str, Any]) -> None:
     import json
-    import os
+
+    from survey.atomic_write import write_atomically
 
     try:
-        folder.mkdir(parents=True, exist_ok=True)
-        partial = folder / f"{_SCANS_FILE}.{os.getpid()}.part"
-        partial.write_text(json.dumps(scans, sort_keys=True), encoding="utf-8")
-        os.replace(partial, folder / _SCANS_FILE)
+        write_atomically(folder / _SCANS_FILE, json.dumps(scans, sort_keys=True))
     except OSError:
         pass  # the next run scans again
 
@@ -196,24 +194,14 @@ def _scan_remembered(path: Path, scans: dict[str, Any]) -> Any:
 
 def _check_changes(root: Path, changes: ChangedFiles, scans: dict[str, Any] | None = None) -> ChangedCheck:
     from survey.check import check, check_cross_entry, check_entry
-    from survey.diagnostics import Location, error
-    from survey.knowledge_base import EntryFile, KnowledgeBase, display_path, load_entry_file
-    from survey.taxonomy import load_taxonomy
+    from survey.knowledge_base import EntryFile, KnowledgeBase, display_path, load_entry_file, load_root_taxonomy
 
     if changes.taxonomy_changed:
         # A changed vocabulary can break any entry: check them all.
         full = check(root)
         return ChangedCheck(full.diagnostics, full.files_checked, changes)
     taxonomy_path = root / TAXONOMY_FILE
-    diagnostics: list[Diagnostic] = []
-    taxonomy = None
-    if taxonomy_path.is_file():
-        taxonomy, problems = load_taxonomy(str(taxonomy_path), display_path(taxonomy_path))
-        diagnostics.extend(problems)
-    else:
-        diagnostics.append(error(Location(display_path(taxonomy_path)), "missing-taxonomy",
-                                 f"no {TAXONOMY_FILE} in {display_path(root)}",
-                                 "run survey in the knowledge base's folder or pass --root DIR"))
+    taxonomy, diagnostics = load_root_taxonomy(root)
     changed = set(changes.changed)
     files: list[EntryFile] = []
     for path in sorted(set(_entry_paths(root)) | changed):
@@ -284,17 +272,15 @@ def _read_cached(folder: Path, key: str) -> tuple[list[Diagnostic], int] | None:
 
 def _write_cached(folder: Path, key: str, result: ChangedCheck) -> None:
     import json
-    import os
 
     data = {"key": key, "files_checked": result.files_checked, "diagnostics": [
         {"location": [d.location.path, d.location.line, d.location.column], "severity": d.severity.value,
          "code": d.code, "message": d.message, "hint": d.hint,
          "related": [[r.path, r.line, r.column] for r in d.related]} for d in result.diagnostics]}
+    from survey.atomic_write import write_atomically
+
     try:
-        folder.mkdir(parents=True, exist_ok=True)
-        temporary = folder / f".{_CACHE_FILE}.{os.getpid()}"
-        temporary.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
-        os.replace(temporary, folder / _CACHE_FILE)
+        write_atomically(folder / _CACHE_FILE, json.dumps(data, ensure_ascii=False))
     except OSError:
         pass  # a cache that cannot be written only costs time
 

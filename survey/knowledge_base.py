@@ -131,18 +131,19 @@ def salvage_entry(data: dict[str, Any], source: SourceMap, file_id: str) -> Entr
     return entry
 
 
+def load_root_taxonomy(root: Path) -> tuple[Taxonomy | None, list[Diagnostic]]:
+    """root/taxonomy.yaml, self-checked; a missing file is an error that says where survey looked."""
+    taxonomy_path = root / TAXONOMY_FILE
+    if taxonomy_path.is_file():
+        return load_taxonomy(str(taxonomy_path), display_path(taxonomy_path))
+    return None, [error(Location(display_path(taxonomy_path)), "missing-taxonomy",
+                        f"no {TAXONOMY_FILE} in {display_path(root)}",
+                        "run survey in the knowledge base's folder or pass --root DIR")]
+
+
 def load_knowledge_base(root: Path, extra_paths: Iterable[Path] = ()) -> KnowledgeBase:
     """Read the taxonomy and every entry under `root/entries`, plus any other files named."""
-    taxonomy_path = root / TAXONOMY_FILE
-    diagnostics: list[Diagnostic] = []
-    taxonomy: Taxonomy | None = None
-    if taxonomy_path.is_file():
-        taxonomy, problems = load_taxonomy(str(taxonomy_path), display_path(taxonomy_path))
-        diagnostics.extend(problems)
-    else:
-        diagnostics.append(error(Location(display_path(taxonomy_path)), "missing-taxonomy",
-                                 f"no {TAXONOMY_FILE} in {display_path(root)}",
-                                 "run survey in the knowledge base's folder or pass --root DIR"))
+    taxonomy, diagnostics = load_root_taxonomy(root)
     paths = entry_paths(root)
     known = {p.resolve() for p in paths}
     for extra in extra_paths:

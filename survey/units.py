@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 import re
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -140,11 +139,10 @@ def memo_file(path: Path) -> Iterator[None]:
     finally:
         if len(_FACTS) != known:
             units = {t: [f.dimension, f.scale] if f else None for t, f in sorted(_FACTS.items())}
+            from survey.atomic_write import write_atomically
+
             try:
-                path.parent.mkdir(parents=True, exist_ok=True)
-                partial = path.with_name(path.name + f".{os.getpid()}.part")
-                partial.write_text(json.dumps({"key": key, "units": units}), encoding="utf-8")
-                os.replace(partial, path)
+                write_atomically(path, json.dumps({"key": key, "units": units}))
             except OSError:
                 pass  # a read-only knowledge base still gets checked, just without the memo
 
