@@ -20,6 +20,7 @@ from survey.diagnostics import Diagnostic, Location, error, warning
 if TYPE_CHECKING:
     from survey.derive.authors import AuthorList
     from survey.metadata import Metadata
+    from survey.render.latex import RenderedDocument
 
 FIGURES_DIR = "figures"
 INPUTS_HASH_FILE = ".survey-inputs.sha256"
@@ -108,11 +109,17 @@ def build(root: Path, venue: str, out: Path, *, pdf: bool = True,
     progress(f"rendering LaTeX for {venue}")
     introduction_path = root / INTRODUCTION
     introduction = introduction_path.read_text(encoding="utf-8") if introduction_path.is_file() else None
-    document = render_document(views=views, authors=authors, metadata=metadata, entries=kb.entries, venue=venue,
-                               templates=templates, escaper=Escaper(detect_charset()), figures=figures,
-                               figure_folder=FIGURES_DIR, introduction=introduction)
-    for name, text in sorted(document.files.items()):
-        write_if_changed(work / name, text.encode("utf-8"))
+    escaper = Escaper(detect_charset())
+
+    def render(table_fill: float) -> RenderedDocument:
+        document = render_document(views=views, authors=authors, metadata=metadata, entries=kb.entries,
+                                   venue=venue, templates=templates, escaper=escaper, figures=figures,
+                                   figure_folder=FIGURES_DIR, introduction=introduction, table_fill=table_fill)
+        for name, text in sorted(document.files.items()):
+            write_if_changed(work / name, text.encode("utf-8"))
+        return document
+
+    document = render(1.0)
     sources = sorted(document.files) + [f"{FIGURES_DIR}/{f.file_name}" for f in figures]
     diagnostics = [d for d in checked.diagnostics if not d.is_error] + list(authors.diagnostics)
     diagnostics += [warning(Location(str(out / MAIN_FILE)), "render", message) for message in document.warnings]
@@ -129,6 +136,15 @@ def build(root: Path, venue: str, out: Path, *, pdf: bool = True,
     template_files = sorted(p for p in templates.rglob("*.j2") if p.is_file())
     compiled = compile_pdf(work, MAIN_FILE, sources, extra_inputs=template_files, progress=progress,
                            locate_entry=locate_entry)
+    table_fill = 1.0
+    while not compiled.ok and _table_too_tall(compiled.diagnostics) and table_fill > 0.3:
+        # Row heights are estimated from text lengths; when TeX finds a table chunk too tall for its page
+        # (IEEEtran silently drops rows, or stops with dead cycles), split the tables finer and compile again.
+        table_fill *= 0.7
+        progress(f"a table was too tall for its page: splitting tables into {table_fill:.0%} of the rows")
+        render(table_fill)
+        compiled = compile_pdf(work, MAIN_FILE, sources, extra_inputs=template_files, progress=progress,
+                               locate_entry=locate_entry)
     diagnostics += [_relocated(d, work, out) for d in compiled.diagnostics]
     if not compiled.ok:
         return BuildResult(False, out, sources, None, compiled.ran_tex, diagnostics)
@@ -148,6 +164,10 @@ def _relocated(diagnostic: Diagnostic, work: Path, out: Path) -> Diagnostic:
         return diagnostic
     moved = dataclasses.replace(diagnostic.location, path=str(out / diagnostic.location.path[len(prefix):]))
     return dataclasses.replace(diagnostic, location=moved)
+
+
+def _table_too_tall(diagnostics: list[Diagnostic]) -> bool:
+    return any("Float too large" in d.message or "dead cycles" in d.message for d in diagnostics)
 
 
 def _publish(work: Path, out: Path, names: list[str]) -> None:

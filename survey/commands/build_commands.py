@@ -24,6 +24,7 @@ def build_command(obj: Context, venue: str, out: Path, no_pdf: bool, quiet: bool
     Refuses to build while `survey check` reports errors. A second build of unchanged inputs does not run TeX;
     a failed build keeps the previous PDF. Exit status: 0 built, 1 on errors.
     """
+    from survey import units
     from survey.build import build
     from survey.diagnostics import Diagnostic, summary
 
@@ -31,7 +32,8 @@ def build_command(obj: Context, venue: str, out: Path, no_pdf: bool, quiet: bool
         if not quiet:
             click.echo(f"survey build: {message}", err=True)
 
-    result = build(obj.root, venue, out, pdf=not no_pdf, progress=progress)
+    with units.memo_file(obj.unit_memo):
+        result = build(obj.root, venue, out, pdf=not no_pdf, progress=progress)
     for diagnostic in sorted(result.diagnostics, key=Diagnostic.sort_key):
         click.echo(diagnostic.as_text(), err=True)
     if result.diagnostics:

@@ -8,7 +8,6 @@ lets the compile step map a TeX error back to that entry.
 
 from __future__ import annotations
 
-import math
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -21,7 +20,7 @@ from survey.render.latex_escape import Escaper, Raw, citekey, email, orcid, prea
 if TYPE_CHECKING:
     from survey.derive.authors import Author, AuthorList
     from survey.derive.plots import Figure
-    from survey.derive.views import MetricTable, SurveyViews
+    from survey.derive.views import MetricRow, MetricTable, SurveyViews
     from survey.metadata import Metadata
     from survey.model import Entry
 
@@ -127,14 +126,26 @@ def _column_spec(widths: Sequence[float | None]) -> str:
 
 
 def _row_lines(texts: Sequence[str], widths: Sequence[float | None], chars_per_line: int) -> int:
+    """Lines a row takes: the tallest cell, wrapped word by word (the tables forbid hyphenation)."""
     flexible = [w for w in widths if w is not None]
     narrow = sum(1 for w in widths if w is None)
     space = max(chars_per_line - 12 * narrow, 20)
     lines = 1
     for text, width in zip(texts, widths):
         if width is not None:
-            chars = max(space * width / (sum(flexible) or 1.0), 4)
-            lines = max(lines, math.ceil(len(text) / chars))
+            chars = max(int(space * width / (sum(flexible) or 1.0)), 4)
+            lines = max(lines, _wrapped_lines(text, chars))
+    return lines
+
+
+def _wrapped_lines(text: str, chars: int) -> int:
+    lines, used = 1, 0
+    for word in text.split():
+        if used and used + 1 + len(word) > chars:
+            lines, used = lines + 1, 0
+        used += (1 if used else 0) + len(word)
+        while used > chars:  # a word longer than the column overflows onto further lines
+            lines, used = lines + 1, used - chars
     return lines
 
 
@@ -186,6 +197,29 @@ def comparison_tables(views: SurveyViews, venue: Venue, escaper: Escaper) -> lis
     return tables
 
 
+# Short codes for why a value is not ranked, explained once in the caption instead of in every row.
+_UNRANKED_LEGEND = (("P", "precision"), ("Ph", "phase"), ("L", "level"), ("E", "evidence"), ("B", "baseline"),
+                    ("R", "a range, not one value"), ("U", "a unit that does not convert"))
+_MISSING_CODES = {"precision": "P", "phase": "Ph", "level": "L", "evaluation": "E"}
+
+
+def _unranked_code(row: MetricRow) -> str:
+    """'- (P, Ph)': not ranked, for want of precision and phase; '-' for kinds that are never ranked."""
+    if not row.mark:
+        return EMPTY_CELL
+    if row.missing_conditions:
+        codes = [_MISSING_CODES.get(name, name) for name in row.missing_conditions]
+    elif "baseline" in row.mark:
+        codes = ["B"]
+    elif "range" in row.mark:
+        codes = ["R"]
+    elif "precision" in row.mark:
+        codes = ["P"]
+    else:
+        codes = ["U"]
+    return f"{EMPTY_CELL} ({', '.join(codes)})"
+
+
 def metric_table(table: MetricTable, venue: Venue, escaper: Escaper) -> TexTable:
     header = ["Work", f"Value ({table.unit})" if table.unit else "Value", "Reported", "Conditions", "Baseline",
               "Evidence", "Rank"]
@@ -196,7 +230,7 @@ def metric_table(table: MetricTable, venue: Venue, escaper: Escaper) -> TexTable
     rows = []
     for row in table.rows:
         qualifier = f"{row.qualifier} " if row.qualifier else ""
-        rank = str(row.rank) if row.rank is not None else (row.mark or EMPTY_CELL)
+        rank = str(row.rank) if row.rank is not None else _unranked_code(row)
         cells: list[str | Raw] = [_work_cell(row.entry_id), row.value_text, qualifier + row.reported,
                                   row.conditions or EMPTY_CELL, row.baseline or EMPTY_CELL, row.evidence, rank]
         if table.formula is not None:
@@ -204,6 +238,9 @@ def metric_table(table: MetricTable, venue: Venue, escaper: Escaper) -> TexTable
         rows.append((cells, row.entry_id))
     text = (f"{table.label}: {len(rows)} reported values, converted to {table.unit or 'their unit'}. "
             f"{table.description.rstrip('.')}. {table.criteria[:1].upper() + table.criteria[1:]}.")
+    if table.ranked and any(row.rank is None for row in table.rows):
+        text += (" A value is not ranked where its metric leaves out what ranking needs: "
+                 + ", ".join(f"{code} {meaning}" for code, meaning in _UNRANKED_LEGEND) + ".")
     if table.mixes_evidence:
         text += " Measured and simulated values both appear; the Evidence column tells them apart."
     if table.formula is not None:
@@ -411,11 +448,19 @@ class RenderedDocument:
 
 def render_document(*, views: SurveyViews, authors: AuthorList, metadata: Metadata, entries: Sequence[Entry],
                     venue: str, templates: Path, escaper: Escaper, figures: Sequence[Figure] = (),
-                    figure_folder: str = "figures", introduction: str | None = None) -> RenderedDocument:
-    """survey.tex (and introduction.tex when the editors wrote one) for `venue` ('todaes' or 'tcad')."""
+                    figure_folder: str = "figures", introduction: str | None = None,
+                    table_fill: float = 1.0) -> RenderedDocument:
+    """survey.tex (and introduction.tex when the editors wrote one) for `venue` ('todaes' or 'tcad').
+
+    `table_fill` scales how many estimated lines a table chunk may hold (a build retries with less when TeX
+    finds a chunk too tall for its page).
+    """
+    import dataclasses
+
     from survey.render.bibliography import build_bibliography
 
     chosen = VENUES[venue]
+    chosen = dataclasses.replace(chosen, chunk_lines=max(8, int(chosen.chunk_lines * table_fill)))
     env = make_environment(templates, escaper)
     tex_author_list, groups, warnings = tex_authors(authors, escaper)
     listed = authors.listed()
