@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from survey.atomic_write import write_if_changed
+from survey.cli_context import CACHE_DIR
 from survey.compile import PDF_NAME
 from survey.diagnostics import Diagnostic, Location, error, warning
 
@@ -105,7 +106,7 @@ def build(root: Path, venue: str, out: Path, *, pdf: bool = True,
     work = out / WORK_DIR
     work.mkdir(parents=True, exist_ok=True)
     progress("drawing figures")
-    figures = write_figures(views, work / FIGURES_DIR)
+    figures = write_figures(views, work / FIGURES_DIR, cache=root / CACHE_DIR / "figures")
     progress(f"rendering LaTeX for {venue}")
     introduction_path = root / INTRODUCTION
     introduction = introduction_path.read_text(encoding="utf-8") if introduction_path.is_file() else None

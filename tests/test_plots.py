@@ -89,3 +89,32 @@ def test_real_corpus_speedup_figure_shows_every_work_with_a_speedup(tmp_path: Pa
     table = views.metric_table("speedup")
     assert table is not None
     assert figures[SPEEDUP_FIGURE].entry_ids == sorted({r.entry_id for r in table.rows})
+
+
+def test_figures_of_identical_inputs_come_from_the_cache_and_new_data_draws_again(
+        tmp_path: Path, monkeypatch: Any) -> None:
+    import survey.derive.plots as plots
+
+    write_knowledge_base(tmp_path / "kb")
+    views = build_views(load_knowledge_base(tmp_path / "kb"))
+    drawn = write_figures(views, tmp_path / "first", cache=tmp_path / "cache")
+
+    def refuse(*_: Any) -> None:
+        raise AssertionError("drew a figure the cache holds")
+
+    monkeypatch.setattr(plots, "speedup_figure", refuse)
+    monkeypatch.setattr(plots, "efficiency_figure", refuse)
+    again = write_figures(views, tmp_path / "second", cache=tmp_path / "cache")
+    assert again == drawn
+    for figure in drawn:
+        assert (tmp_path / "second" / figure.file_name).read_bytes() == \
+            (tmp_path / "first" / figure.file_name).read_bytes()
+    entry = tmp_path / "kb" / "entries" / "ex-imc.yaml"
+    entry.write_text(entry.read_text(encoding="utf-8").replace("value: 12", "value: 13"), encoding="utf-8")
+    changed = build_views(load_knowledge_base(tmp_path / "kb"))
+    try:
+        write_figures(changed, tmp_path / "third", cache=tmp_path / "cache")
+    except AssertionError as refused:
+        assert "drew a figure" in str(refused)  # new data is drawn, not taken from the cache
+    else:
+        raise AssertionError("changed data was served from the cache")

@@ -51,11 +51,66 @@ class Figure:
     wide: bool = True  # spans both columns of a two-column page
 
 
-def write_figures(views: SurveyViews, folder: Path) -> list[Figure]:
-    """Write every figure that has data into `folder` (created when missing); in a fixed order."""
+def write_figures(views: SurveyViews, folder: Path, cache: Path | None = None) -> list[Figure]:
+    """Write every figure that has data into `folder` (created when missing); in a fixed order.
+
+    Figures are a deterministic function of the views, this module and matplotlib's version, so with a `cache`
+    folder the figures of identical inputs are copied from an earlier build instead of drawn again (drawing
+    and embedding fonts takes most of a second).
+    """
     folder.mkdir(parents=True, exist_ok=True)
-    figures = [speedup_figure(views, folder), efficiency_figure(views, folder)]
-    return [f for f in figures if f is not None]
+    stored = cache / _figures_key(views) if cache is not None else None
+    if stored is not None and (remembered := _remembered_figures(stored, folder)) is not None:
+        return remembered
+    figures = [f for f in (speedup_figure(views, folder), efficiency_figure(views, folder)) if f is not None]
+    if stored is not None:
+        _remember_figures(stored, folder, figures)
+    return figures
+
+
+_FIGURE_SETS_KEPT = 8  # figure sets of the latest inputs kept in the cache (both venues, a few edits back)
+
+
+def _figures_key(views: SurveyViews) -> str:
+    import hashlib
+    from importlib.metadata import version
+
+    digest = hashlib.sha256(Path(__file__).read_bytes())
+    digest.update(version("matplotlib").encode() + b"\0" + repr(views).encode())
+    return digest.hexdigest()[:32]
+
+
+def _remembered_figures(stored: Path, folder: Path) -> list[Figure] | None:
+    import json
+    import shutil
+
+    try:
+        listed = json.loads((stored / "figures.json").read_text(encoding="utf-8"))
+        figures = [Figure(**item) for item in listed]
+        for figure in figures:
+            shutil.copyfile(stored / figure.file_name, folder / figure.file_name)
+    except (OSError, ValueError, TypeError):
+        return None
+    return figures
+
+
+def _remember_figures(stored: Path, folder: Path, figures: list[Figure]) -> None:
+    import dataclasses
+    import json
+    import shutil
+
+    from survey.atomic_write import write_atomically
+
+    try:
+        stored.mkdir(parents=True, exist_ok=True)
+        for figure in figures:
+            shutil.copyfile(folder / figure.file_name, stored / figure.file_name)
+        write_atomically(stored / "figures.json", json.dumps([dataclasses.asdict(f) for f in figures]))
+        older = sorted((p for p in stored.parent.iterdir() if p != stored), key=lambda p: p.stat().st_mtime)
+        for old in older[:-_FIGURE_SETS_KEPT + 1]:
+            shutil.rmtree(old, ignore_errors=True)
+    except OSError:
+        pass  # no cache: the next build draws them again
 
 
 # --- speedup over baseline, per work, grouped by architecture kind, coloured by memory technology
