@@ -83,16 +83,25 @@ class UnitFacts:
 
 # unit text -> its facts (None: not a unit). Filled from pint on demand, or from a memo file by `memo_file`.
 _FACTS: dict[str, UnitFacts | None] = {}
+# Memo files handed to `memo_file` and not read yet: read at the first unit not known, so that a run that
+# needs no unit (a cached query) does not pay for reading them.
+_UNREAD_MEMOS: list[Path] = []
+_COMPUTED: list[str] = []  # units worked out with pint in this process (what a memo file may lack)
 
 
 def facts(text: str) -> UnitFacts | None:
     """The dimension and scale of `text`, or None when it is not a unit."""
     if text in _FACTS:
         return _FACTS[text]
+    while _UNREAD_MEMOS:
+        _read_memo(_UNREAD_MEMOS.pop())
+        if text in _FACTS:
+            return _FACTS[text]
     parsed = parse_unit(text)
     found = None if parsed is None else UnitFacts(_dimension_key(parsed.dimensionality),
                                                   float(parsed.to_base_units().magnitude))
     _FACTS[text] = found
+    _COMPUTED.append(text)
     return found
 
 
@@ -111,6 +120,7 @@ def same_dimension(first: str, second: str) -> bool:
     return a is not None and b is not None and a.dimension == b.dimension
 
 
+@lru_cache(maxsize=1)
 def _memo_key() -> str:
     """Changes when this module's rules or pint's version change, so a stale memo is never used."""
     from importlib.metadata import PackageNotFoundError, version
@@ -122,27 +132,33 @@ def _memo_key() -> str:
     return hashlib.sha256(Path(__file__).read_bytes() + pint_version.encode()).hexdigest()
 
 
-@contextmanager
-def memo_file(path: Path) -> Iterator[None]:
-    """Use the unit facts memo at `path` for the duration, and write it back when new units were met."""
-    key = _memo_key()
+def _read_memo(path: Path) -> None:
     try:
         stored = json.loads(path.read_text(encoding="utf-8"))
-        if stored.get("key") == key:
+        if stored.get("key") == _memo_key():
             for text, value in stored["units"].items():
                 _FACTS.setdefault(text, UnitFacts(value[0], float(value[1])) if value else None)
     except (OSError, ValueError, KeyError, TypeError, IndexError, AttributeError):
         pass  # no memo yet, or an unreadable one: it is rebuilt
-    known = len(_FACTS)
+
+
+@contextmanager
+def memo_file(path: Path) -> Iterator[None]:
+    """Use the unit facts memo at `path` for the duration, and write it back when new units were met."""
+    _UNREAD_MEMOS.append(path)
+    computed = len(_COMPUTED)
     try:
         yield
     finally:
-        if len(_FACTS) != known:
+        if path in _UNREAD_MEMOS:  # no unit was needed: nothing to add
+            _UNREAD_MEMOS.remove(path)
+        elif len(_COMPUTED) != computed:
+            _read_memo(path)  # keep what another process added meanwhile
             units = {t: [f.dimension, f.scale] if f else None for t, f in sorted(_FACTS.items())}
             from survey.atomic_write import write_atomically
 
             try:
-                write_atomically(path, json.dumps({"key": key, "units": units}))
+                write_atomically(path, json.dumps({"key": _memo_key(), "units": units}))
             except OSError:
                 pass  # a read-only knowledge base still gets checked, just without the memo
 

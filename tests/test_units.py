@@ -96,3 +96,15 @@ def test_a_unit_memo_written_by_other_rules_is_ignored(tmp_path: Path) -> None:
         assert not units.is_unit("blorps")  # not a unit, whatever a stale memo says
     rewritten = json.loads(memo.read_text())
     assert rewritten["key"] != "other rules" and rewritten["units"]["blorps"] is None
+
+
+def test_a_memo_is_only_rewritten_when_new_units_were_worked_out(tmp_path: Path) -> None:
+    memo = tmp_path / "units.json"
+    with units.memo_file(memo):
+        assert units.is_unit("hOPS/dW")  # a unit string no other test meets
+    written = memo.stat().st_mtime_ns
+    memo.write_text(memo.read_text())  # a later mtime would show a rewrite
+    touched = memo.stat().st_mtime_ns
+    with units.memo_file(memo):
+        assert units.same_dimension("hOPS/dW", "hOPS/dW")
+    assert memo.stat().st_mtime_ns == touched and touched >= written

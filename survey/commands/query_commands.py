@@ -22,10 +22,12 @@ def _fail(message: str, status: int = 2) -> NoReturn:
 
 
 def _index(obj: Context, use_cache: bool = True) -> QueryIndex:
+    from survey import units
     from survey.cache import KnowledgeBaseUnusable, load_index
 
     try:
-        index = load_index(obj.root, use_cache)
+        with units.memo_file(obj.unit_memo):  # re-reading an edited entry then needs no pint
+            index = load_index(obj.root, use_cache)
     except KnowledgeBaseUnusable as problem:
         _fail(f"error: {problem}", 1)
     if index.skipped:
