@@ -405,14 +405,18 @@ def tex_authors(authors: AuthorList, escaper: Escaper) -> tuple[list[TexAuthor],
 def threats_to_validity(views: SurveyViews) -> str:
     """A plain-text paragraph from the quality facts."""
     q = views.quality
-    parts = [f"Of the {q.entries} entries, {q.verified} have been verified by an author or an editor and "
+    parts = [f"None of the {q.entries} entries has yet been verified by an author or an editor."
+             if q.verified == 0 else
+             f"Of the {q.entries} entries, {q.verified} have been verified by an author or an editor and "
              f"{len(q.unverified)} have not."]
     parts.append(f"Of the {q.metrics} reported values, {q.metrics_measured} were measured (silicon, products or "
                  f"FPGAs), {q.metrics_simulated} come from simulations or models, and {q.metrics_unstated} do not "
                  "state how they were obtained.")
     missing = len(q.metrics_missing_conditions)
+    ranked = (f"so only {q.metrics_ranked} values are ranked against each other; the others are listed unranked"
+              if q.metrics_ranked else "so no value is ranked against another; all are listed unranked")
     parts.append(f"{missing} values lack a condition that ranking needs (precision, phase, level or evaluation), "
-                 f"so only {q.metrics_ranked} values are ranked against each other; the others are listed unranked.")
+                 f"{ranked}.")
     if q.entries_without_evaluation:
         parts.append(f"{len(q.entries_without_evaluation)} works state no evaluation method.")
     if q.simulated_only:
