@@ -26,89 +26,19 @@ import time
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
-
-ENTRY = """\
-# yaml-language-server: $schema=../schema/entry.schema.json
-id: {id}
-type: related-work
-title: "Fictional Benchmark Work {n}: A Near-Bank PIM for Example Transformers"
-people:
-  - name: Ada Example {n}
-    affiliations: [Example University]
-    orcid: {orcid}
-    role: author
-  - name: Bo Sample {n}
-    affiliations: [Example Institute]
-    role: author
-  - name: Cy Placeholder
-    role: author
-venue: Example Workshop {year}
-year: {year}
-doi: 10.5555/bench.{n:04d}
-url: https://example.org/bench/{n}
-draws_on: []
-versions:
-  - kind: arxiv
-    arxiv: "2401.{n:05d}"
-bibtex: |
-  @inproceedings{{bench{n},
-    title = {{Fictional Benchmark Work {n}}},
-    author = {{Example, Ada and Sample, Bo}},
-    booktitle = {{Example Workshop}},
-    year = {{{year}}},
-    doi = {{10.5555/bench.{n:04d}}}
-  }}
-architecture: [near-bank]
-level: [system]
-memory: [hbm3]
-domain: [digital]
-precision: {{weights: [int8], activations: [int8]}}
-evaluation:
-  - method: cycle-simulation
-    tool: ramulator2
-models: [Example-LM 7B]
-phases: [decode]
-challenges: [kv-cache-capacity]
-topics: [nmc-architectures]
-summary: >-
-  A fictional work generated for the benchmark. It stands for a typical entry: a few people, a BibTeX record,
-  some controlled terms and two metrics with their sources.
-metrics:
-  - kind: speedup
-    value: 2.5
-    unit: x
-    conditions: {{model: Example-LM 7B, phase: decode, level: system}}
-    baseline: Example GPU
-    source: {{locator: Table 1, quote: "2.5x faster than the Example GPU"}}
-  - kind: energy-efficiency
-    value: 12
-    unit: GOPS/mW
-    source: {{locator: Table 2, quote: "12 GOPS/mW"}}
-"""
-
-
-def _orcid(n: int) -> str:
-    from survey.identifiers import orcid_checksum
-
-    base = f"0000000{n:08d}"
-    digits = base + orcid_checksum(base)
-    return "-".join(digits[i:i + 4] for i in range(0, 16, 4))
-
+sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 def make_knowledge_base(root: Path, count: int) -> Path:
     """A committed git repository with `count` entries; returns the entry the benchmark edits."""
-    (root / "entries").mkdir(parents=True)
-    shutil.copy(REPO / "taxonomy.yaml", root / "taxonomy.yaml")
-    for n in range(count):
-        entry_id = f"bench-work-{n:04d}"
-        (root / "entries" / f"{entry_id}.yaml").write_text(
-            ENTRY.format(id=entry_id, n=n, year=2020 + n % 5, orcid=_orcid(n)), encoding="utf-8")
+    from bench_check import generate  # the same synthetic entries as the full-check benchmark
+
+    generate(root, count)
     git = ["git", "-C", str(root), "-c", "user.name=Bench", "-c", "user.email=bench@example.org"]
     subprocess.run(git + ["init", "-q"], check=True)
     subprocess.run(git + ["add", "-A"], check=True)
     subprocess.run(git + ["commit", "-q", "-m", "benchmark knowledge base"], check=True)
-    edited = root / "entries" / "bench-work-0500.yaml"
-    edited.write_text(edited.read_text(encoding="utf-8").replace("Example Workshop", "Example Symposium"),
+    edited = sorted((root / "entries").glob("*.yaml"))[count // 2]
+    edited.write_text(edited.read_text(encoding="utf-8").replace("Synthetic Hardware", "Synthetic Systems", 1),
                       encoding="utf-8")
     return edited
 

@@ -95,7 +95,7 @@ def _entry_paths(root: Path) -> list[Path]:
     folder = root / ENTRIES_DIR
     if not folder.is_dir():
         return []
-    return sorted(p for p in folder.iterdir() if p.suffix in (".yaml", ".yml") and p.is_file())
+    return sorted((p for p in folder.iterdir() if p.suffix in (".yaml", ".yml") and p.is_file()), key=str)
 
 
 def changed_files(root: Path, base: str | None) -> ChangedFiles:
@@ -127,10 +127,12 @@ def check_changed(root: Path, base: str | None = None, cache_folder: Path | None
         if cached is not None:
             return ChangedCheck(cached[0], cached[1], changes)
     scans = _read_scans(cache_folder) if cache_folder is not None else {}
+    remembered = dict(scans)
     result = _check_changes(root, changes, scans)
     if cache_folder is not None:
         _write_cached(cache_folder, key, result)
-        _write_scans(cache_folder, scans)
+        if scans != remembered:
+            _write_scans(cache_folder, scans)
     return result
 
 
@@ -204,7 +206,7 @@ def _check_changes(root: Path, changes: ChangedFiles, scans: dict[str, Any] | No
     taxonomy, diagnostics = load_root_taxonomy(root)
     changed = set(changes.changed)
     files: list[EntryFile] = []
-    for path in sorted(set(_entry_paths(root)) | changed):
+    for path in sorted(set(_entry_paths(root)) | changed, key=str):
         if path in changed:
             entry_file = load_entry_file(path)
             diagnostics.extend(entry_file.loaded.diagnostics)
@@ -240,7 +242,7 @@ def _run_key(root: Path, changes: ChangedFiles) -> str:
 
     digest = hashlib.sha256()
     package = Path(survey.__file__).parent
-    inputs = sorted(package.rglob("*.py")) + [root / TAXONOMY_FILE] + _entry_paths(root)
+    inputs = sorted(package.rglob("*.py"), key=str) + [root / TAXONOMY_FILE] + _entry_paths(root)
     for path in inputs:
         try:
             info = path.stat()
