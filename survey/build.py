@@ -13,7 +13,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from survey.atomic_write import write_if_changed
+from survey.atomic_write import write_atomically, write_if_changed
+from survey.build_folder import publish
 from survey.cli_context import CACHE_DIR
 from survey.compile import PDF_NAME
 from survey.diagnostics import Diagnostic, Location, error, warning
@@ -28,6 +29,7 @@ INPUTS_HASH_FILE = ".survey-inputs.sha256"
 WORK_DIR = ".survey-work"
 TEMPLATES_DIR = "templates"
 INTRODUCTION = Path("paper") / "introduction.tex"
+LOW_SPACE_BYTES = 16 << 20  # less free space than a build of a large survey needs
 
 
 @dataclass
@@ -68,27 +70,49 @@ def input_fingerprint(root: Path, venue: str, templates: Path) -> str:
 
 def build(root: Path, venue: str, out: Path, *, pdf: bool = True,
           progress: Callable[[str], None] = lambda message: None) -> BuildResult:
-    """Build the survey for `venue` ('todaes' or 'tcad') from the knowledge base at `root` into `out`."""
+    """Build the survey for `venue` ('todaes' or 'tcad') from the knowledge base at `root` into `out`.
+
+    One build at a time writes to `out` (a second one waits); a failed or killed build leaves the previous
+    outputs in place (see survey.build_folder); a problem writing files is a diagnostic, not an exception.
+    """
+    from survey.render.latex import VENUES
+
+    if venue not in VENUES:
+        return BuildResult(False, out, diagnostics=[error(Location(str(root)), "unknown-venue",
+                                                          f"unknown venue '{venue}'",
+                                                          f"choose one of {', '.join(sorted(VENUES))}")])
+    from survey.build_folder import exclusive_build, finish_interrupted_publish
+    from survey.os_errors import describe_os_error
+
+    try:
+        with exclusive_build(out, progress):
+            finished = finish_interrupted_publish(out)
+            if finished:
+                progress(f"finished publishing {len(finished)} files that a build killed earlier had left")
+            return _build_locked(root, venue, out, pdf, progress)
+    except OSError as exc:
+        problem = describe_os_error(exc, f"cannot build into {out}")
+        return BuildResult(False, out, diagnostics=[error(Location(str(exc.filename or out)), problem.code,
+                                                          problem.message, problem.hint)])
+
+
+def _build_locked(root: Path, venue: str, out: Path, pdf: bool, progress: Callable[[str], None]) -> BuildResult:
+    """build() once it holds the build folder's lock."""
     from survey.check import check
     from survey.compile import compile_pdf
     from survey.derive.authors import build_author_list
     from survey.derive.plots import write_figures
     from survey.derive.views import build_views
     from survey.metadata import load_metadata
-    from survey.render.latex import MAIN_FILE, VENUES, render_document
+    from survey.render.latex import MAIN_FILE, render_document
     from survey.render.latex_escape import Escaper, detect_charset
 
-    if venue not in VENUES:
-        return BuildResult(False, out, diagnostics=[error(Location(str(root)), "unknown-venue",
-                                                          f"unknown venue '{venue}'",
-                                                          f"choose one of {', '.join(sorted(VENUES))}")])
     templates = templates_folder(root)
     fingerprint = input_fingerprint(root, venue, templates)
     inputs_file = out / INPUTS_HASH_FILE
     if pdf and _up_to_date(out, inputs_file, fingerprint):
         progress("inputs unchanged since the last successful build; nothing to do")
         return BuildResult(True, out, pdf=out / "survey.pdf", ran_tex=False)
-    inputs_file.unlink(missing_ok=True)
     progress("checking the knowledge base")
     checked = check(root)
     problems = [d for d in checked.diagnostics if d.is_error]
@@ -99,6 +123,9 @@ def build(root: Path, venue: str, out: Path, *, pdf: bool = True,
             problems.append(error(Location(str(root / "paper" / "metadata.yaml")), "missing-metadata",
                                   "paper/metadata.yaml is missing or unreadable"))
         return BuildResult(False, out, diagnostics=sorted(problems, key=Diagnostic.sort_key))
+    problems = _links_out_of_repository(root, templates)
+    if problems:
+        return BuildResult(False, out, diagnostics=problems)
     kb = checked.knowledge_base
     progress(f"deriving views of {len(kb.entries)} entries")
     views = build_views(kb)
@@ -125,7 +152,7 @@ def build(root: Path, venue: str, out: Path, *, pdf: bool = True,
     diagnostics = [d for d in checked.diagnostics if not d.is_error] + list(authors.diagnostics)
     diagnostics += [warning(Location(str(out / MAIN_FILE)), "render", message) for message in document.warnings]
     if not pdf:
-        _publish(work, out, sources)
+        publish(work, out, sources)
         _write_citation(root, metadata, authors)
         progress(f"wrote {len(sources)} source files to {out} (no PDF requested)")
         return BuildResult(True, out, sources, diagnostics=diagnostics)
@@ -148,12 +175,37 @@ def build(root: Path, venue: str, out: Path, *, pdf: bool = True,
                                locate_entry=locate_entry)
     diagnostics += [_relocated(d, work, out) for d in compiled.diagnostics]
     if not compiled.ok:
+        diagnostics += _low_space(out)
         return BuildResult(False, out, sources, None, compiled.ran_tex, diagnostics)
-    _publish(work, out, sources + [PDF_NAME])
+    write_atomically(work / INPUTS_HASH_FILE, fingerprint + "\n")
+    publish(work, out, sources + [PDF_NAME, INPUTS_HASH_FILE])
     _write_citation(root, metadata, authors)
-    inputs_file.write_text(fingerprint + "\n")
     progress(f"wrote {out / PDF_NAME}")
     return BuildResult(True, out, sources, out / PDF_NAME, compiled.ran_tex, diagnostics)
+
+
+def _links_out_of_repository(root: Path, templates: Path) -> list[Diagnostic]:
+    """Errors for the editor's prose and the knowledge base's own templates that link out of the repository."""
+    from survey.knowledge_base import display_path
+    from survey.repository_paths import outside_repository
+
+    paths = [root / INTRODUCTION]
+    if templates == root / TEMPLATES_DIR:
+        paths += sorted(templates.rglob("*"))
+    found = [outside_repository(path, root, display_path(path)) for path in paths]
+    return [problem for problem in found if problem is not None]
+
+
+def _low_space(out: Path) -> list[Diagnostic]:
+    """An error naming a nearly full disk as the likely cause of a failed TeX run (TeX only says it stopped)."""
+    import shutil
+
+    free = shutil.disk_usage(out).free
+    if free >= LOW_SPACE_BYTES:
+        return []
+    return [error(Location(str(out)), "disk-full",
+                  f"only {free >> 10} KiB are free on the disk that holds {out}; TeX may have stopped for lack of space",
+                  "free some space on that disk, or build elsewhere with --out DIR")]
 
 
 def _relocated(diagnostic: Diagnostic, work: Path, out: Path) -> Diagnostic:
@@ -169,12 +221,6 @@ def _relocated(diagnostic: Diagnostic, work: Path, out: Path) -> Diagnostic:
 
 def _table_too_tall(diagnostics: list[Diagnostic]) -> bool:
     return any("Float too large" in d.message or "dead cycles" in d.message for d in diagnostics)
-
-
-def _publish(work: Path, out: Path, names: list[str]) -> None:
-    """Copy a successful build's files from the work folder into `out`, each replaced atomically."""
-    for name in names:
-        write_if_changed(out / name, (work / name).read_bytes())
 
 
 def _write_citation(root: Path, metadata: Metadata, authors: AuthorList) -> None:

@@ -91,7 +91,7 @@ def _rebuild(root: Path, files: dict[str, Signature], taxonomy_sig: Signature | 
             record = old["records"][previous[1]] if previous[1] is not None else None
             whole = old_full[name] if record is not None else None
         else:
-            entry = load_entry_file(root / name).entry
+            entry = load_entry_file(root / name, root).entry
             record = build_record(entry, taxonomy, name) if entry is not None else None
             whole = full_record(entry) if entry is not None else None
         slots[name] = [sig, None]

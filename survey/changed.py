@@ -95,7 +95,8 @@ def _entry_paths(root: Path) -> list[Path]:
     folder = root / ENTRIES_DIR
     if not folder.is_dir():
         return []
-    return sorted((p for p in folder.iterdir() if p.suffix in (".yaml", ".yml") and p.is_file()), key=str)
+    return sorted((p for p in folder.iterdir() if p.suffix in (".yaml", ".yml") and (p.is_file() or p.is_symlink())),
+                  key=str)
 
 
 def changed_files(root: Path, base: str | None) -> ChangedFiles:
@@ -166,10 +167,14 @@ def _scan_remembered(path: Path, scans: dict[str, Any]) -> Any:
     from survey.knowledge_base import EntryFile, display_path
     from survey.yamlsource import LoadedYaml, SourceMap
 
+    from survey.repository_paths import escaping_target
+
     try:
         info = path.stat()
     except OSError:
         return None
+    if not path.is_file() or escaping_target(path, path.parent.parent) is not None:
+        return None  # not read: load_entry_file reports it when the file is checked
     shown = display_path(path)
     stamp = [info.st_size, info.st_mtime_ns]
     remembered = scans.get(shown)
@@ -208,7 +213,7 @@ def _check_changes(root: Path, changes: ChangedFiles, scans: dict[str, Any] | No
     files: list[EntryFile] = []
     for path in sorted(set(_entry_paths(root)) | changed, key=str):
         if path in changed:
-            entry_file = load_entry_file(path)
+            entry_file = load_entry_file(path, root)
             diagnostics.extend(entry_file.loaded.diagnostics)
             if entry_file.checkable is not None and taxonomy is not None:
                 diagnostics.extend(check_entry(entry_file.checkable, taxonomy))

@@ -13,6 +13,7 @@ from survey import identifiers, units
 from survey.diagnostics import Diagnostic, Location, error, warning
 from survey.knowledge_base import KnowledgeBase, load_knowledge_base
 from survey.model import Entry, Metric, term_fields
+from survey.model_errors import one_line
 from survey.taxonomy import Taxonomy, normalise
 from survey.yamlsource import Path as DataPath
 
@@ -59,7 +60,13 @@ def check_entry(entry: Entry, taxonomy: Taxonomy) -> list[Diagnostic]:
     """Rules that need one entry and the taxonomy."""
     out: list[Diagnostic] = []
     expected_id = Path(entry.path).stem
-    if entry.id != expected_id:
+    if not identifiers.ENTRY_ID.match(expected_id):
+        note = identifiers.non_ascii_note(expected_id)
+        out.append(error(Location(entry.path), "bad-file-name",
+                         f"file name '{Path(entry.path).name}' is not an entry id followed by .yaml",
+                         f"{identifiers.ID_RULE}; " + (f"{note}; " if note else "")
+                         + f"rename the file to {entry.id if identifiers.ENTRY_ID.match(entry.id) else 'ID'}.yaml"))
+    elif entry.id != expected_id:
         out.append(error(entry.locate("id"), "id-mismatch", f"id '{entry.id}' differs from the file name",
                          f"rename the file to {entry.id}.yaml or set `id: {expected_id}`"))
     out.extend(_check_terms(entry, taxonomy))
@@ -71,7 +78,7 @@ def check_entry(entry: Entry, taxonomy: Taxonomy) -> list[Diagnostic]:
     role = entry_type.role if entry_type else None
     if role and not any(_canonical(taxonomy, "role", p.role) == role for p in entry.people):
         out.append(warning(entry.locate("people"), "missing-role",
-                           f"a {entry.type} entry should name its {role}", f"give one person `role: {role}`"))
+                           f"a {one_line(entry.type)} entry should name its {role}", f"give one person `role: {role}`"))
     return out
 
 
@@ -115,11 +122,12 @@ def _check_terms(entry: Entry, taxonomy: Taxonomy) -> list[Diagnostic]:
             if term is None:
                 guess = vocabulary.suggest(str(value))
                 out.append(error(where, "unknown-term",
-                                 f"{vocabulary_name} term '{value}' is not in taxonomy.yaml",
+                                 f"{vocabulary_name} term '{one_line(value)}' is not in taxonomy.yaml",
                                  f"did you mean '{guess}'?" if guess else
                                  f"see the '{vocabulary_name}' vocabulary in taxonomy.yaml"))
             else:
-                out.append(warning(where, "deprecated-term", f"{vocabulary_name} term '{value}' is deprecated",
+                out.append(warning(where, "deprecated-term",
+                                   f"{vocabulary_name} term '{one_line(value)}' is deprecated",
                                    f"use '{term.replaced_by}' instead" if term.replaced_by else None))
     return out
 
@@ -134,14 +142,14 @@ def _check_identifiers(entry: Entry) -> list[Diagnostic]:
             value = getattr(holder, name)
             problem = problem_of(value) if value else None
             if problem:
-                out.append(error(entry.locate(*prefix, name), code, f"malformed {label} '{value}'", problem))
+                out.append(error(entry.locate(*prefix, name), code, f"malformed {label} '{one_line(value)}'", problem))
     for index, person in enumerate(entry.people):
         if person.email and (problem := identifiers.email_problem(person.email)):
             out.append(error(entry.locate("people", index, "email"), "invalid-email",
-                             f"malformed e-mail address '{person.email}'", problem))
+                             f"malformed e-mail address '{one_line(person.email)}'", problem))
         if person.orcid and (problem := identifiers.orcid_problem(person.orcid)):
             out.append(error(entry.locate("people", index, "orcid"), "invalid-orcid",
-                             f"invalid ORCID iD '{person.orcid}' for {person.name}", problem))
+                             f"invalid ORCID iD '{one_line(person.orcid)}' for {one_line(person.name)}", problem))
     return out
 
 
@@ -157,11 +165,12 @@ def _check_bibtex(entry: Entry) -> list[Diagnostic]:
         # A block scalar (`bibtex: |`) starts on the line after the key.
         line = base.line + problem.line
         code = "bibtex-multiple" if "records" in problem.message else "bibtex-syntax"
-        out.append(error(Location(base.path, line, 1), code, problem.message,
+        out.append(error(Location(base.path, line, 1), code, one_line(problem.message),
                          "check braces and commas; one record such as @inproceedings{key, title = {...}, ...}"))
     if record is not None and entry.doi and record.fields.get("doi") and \
             identifiers.normalise_doi(record.fields["doi"]) != identifiers.normalise_doi(entry.doi):
-        out.append(warning(base, "bibtex-mismatch", f"BibTeX doi '{record.fields['doi']}' differs from the entry's doi",
+        out.append(warning(base, "bibtex-mismatch",
+                           f"BibTeX doi '{one_line(record.fields['doi'])}' differs from the entry's doi",
                            "keep one DOI for the work"))
     return out
 
@@ -180,17 +189,18 @@ def _check_metric(entry: Entry, index: int, metric: Metric, taxonomy: Taxonomy) 
         out.append(error(entry.locate(*here, "range"), "bad-range", f"range {metric.range} runs backwards",
                          "write [low, high]"))
     if metric.source is None:
-        out.append(error(entry.locate(*here), "missing-source", f"{metric.kind} metric has no source",
+        out.append(error(entry.locate(*here), "missing-source", f"{one_line(metric.kind)} metric has no source",
                          "add `source: {locator: Table 3, quote: \"...\"}` with a verbatim quote holding the number"))
     unit_known = units.is_unit(metric.unit)
     if not unit_known:
-        out.append(error(entry.locate(*here, "unit"), "unknown-unit", f"unit '{metric.unit}' is not a known unit",
+        out.append(error(entry.locate(*here, "unit"), "unknown-unit",
+                         f"unit '{one_line(metric.unit)}' is not a known unit",
                          "write units such as x, %, TOPS/W, GOPS/mm^2, uJ/token, ms, GB/s"))
     elif kind is not None and kind.dimension and not units.same_dimension(metric.unit, kind.dimension):
         out.append(error(entry.locate(*here, "unit"), "unit-dimension",
-                         f"unit '{metric.unit}' does not fit metric kind '{kind.id}'",
+                         f"unit '{one_line(metric.unit)}' does not fit metric kind '{kind.id}'",
                          f"expected {units.dimension_text(kind.dimension)} such as '{kind.canonical_unit}', "
-                         f"but '{metric.unit}' is {units.dimension_text(metric.unit)}"))
+                         f"but '{one_line(metric.unit)}' is {units.dimension_text(metric.unit)}"))
     elif kind is not None and kind.plausible and kind.canonical_unit:
         factor = units.factor(metric.unit, kind.canonical_unit)
         low, high = kind.plausible
@@ -198,7 +208,7 @@ def _check_metric(entry: Entry, index: int, metric: Metric, taxonomy: Taxonomy) 
             converted = value * factor  # type: ignore[operator]
             if not low <= converted <= high:
                 out.append(warning(entry.locate(*here, "range" if metric.range else "value"), "implausible-value",
-                                   f"{value:g} {metric.unit} is far outside the plausible range of {kind.id} "
+                                   f"{value:g} {one_line(metric.unit)} is far outside the plausible range of {kind.id} "
                                    f"({low:g} to {high:g} {kind.canonical_unit})",
                                    "check the number, its unit and its prefix"))
                 break
@@ -209,8 +219,9 @@ def _check_metric(entry: Entry, index: int, metric: Metric, taxonomy: Taxonomy) 
         value = getattr(metric.conditions, name)
         if isinstance(value, str) and not units.same_dimension(value, dimension):
             out.append(error(entry.locate(*here, "conditions", name), "unit-dimension",
-                             f"condition {name} '{value}' is not a {name}", f"write it as e.g. '0.9 {default}'"
-                             if name == "voltage" else f"write it as e.g. '200 {default}'"))
+                             f"condition {name} '{one_line(value)}' is not a {name}",
+                             f"write it as e.g. '0.9 {default}'" if name == "voltage" else
+                             f"write it as e.g. '200 {default}'"))
     return out
 
 
@@ -235,7 +246,8 @@ def check_cross_entry(kb: KnowledgeBase) -> list[Diagnostic]:
             key = identifiers.normalise_doi(doi)
             if key in first_doi and first_doi[key][0] is not entry:
                 other, other_path = first_doi[key]
-                out.append(error(entry.locate(*path), "duplicate-doi", f"DOI '{doi}' is also used by {other.path}",
+                out.append(error(entry.locate(*path), "duplicate-doi",
+                                 f"DOI '{one_line(doi)}' is also used by {other.path}",
                                  "one work, one entry: merge them or record the other as a version",
                                  related=[other.locate(*other_path)]))
             else:
@@ -247,7 +259,8 @@ def check_cross_entry(kb: KnowledgeBase) -> list[Diagnostic]:
             where = entry.locate("people", index, "orcid")
             if name in orcids and orcids[name][0] != person.orcid:
                 out.append(error(where, "orcid-conflict",
-                                 f"{person.name} has ORCID {person.orcid} here but {orcids[name][0]} elsewhere",
+                                 f"{one_line(person.name)} has ORCID {one_line(person.orcid)} here but "
+                                 f"{one_line(orcids[name][0])} elsewhere",
                                  "one person has one ORCID iD: correct the wrong one",
                                  related=[orcids[name][1]]))
             orcids.setdefault(name, (person.orcid, where))
@@ -257,6 +270,6 @@ def check_cross_entry(kb: KnowledgeBase) -> list[Diagnostic]:
             if ref not in first_id:
                 guess = difflib.get_close_matches(ref, known_ids, n=1)
                 out.append(error(entry.locate("draws_on", index), "unknown-entry",
-                                 f"draws_on names '{ref}', which is no entry's id",
+                                 f"draws_on names '{one_line(ref)}', which is no entry's id",
                                  f"did you mean '{guess[0]}'?" if guess else "add an entry for the paper first"))
     return out

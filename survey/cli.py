@@ -10,7 +10,48 @@ from survey import __version__
 from survey.cli_context import Context
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+class SurveyGroup(click.Group):
+    """Commands whose unexpected failures reach the user as one line with a fix, never as a traceback."""
+
+    def invoke(self, ctx: click.Context) -> object:
+        import os
+
+        try:
+            return super().invoke(ctx)
+        except (click.exceptions.Exit, click.ClickException, click.Abort, SystemExit, KeyboardInterrupt):
+            raise
+        except BrokenPipeError:  # `survey query ... | head`: the reader has gone; nothing more to say
+            os.dup2(os.open(os.devnull, os.O_WRONLY), 1)
+            ctx.exit(0)
+        except OSError as exc:
+            from survey.os_errors import describe_os_error
+
+            problem = describe_os_error(exc, f"survey {ctx.invoked_subcommand or ''}".strip())
+            where = exc.filename or (ctx.obj.root if ctx.obj else ".")
+            click.echo(f"{where}: error[{problem.code}] {problem.message}\n  hint: {problem.hint}", err=True)
+            ctx.exit(1)
+        except Exception as exc:
+            if os.environ.get("SURVEY_DEBUG"):
+                raise
+            report = _save_crash_report()
+            click.echo(f"survey: internal error: {type(exc).__name__}: {exc}\n"
+                       f"  hint: this is a bug in survey, not in your files; please report it with {report} "
+                       f"(SURVEY_DEBUG=1 shows the traceback here)", err=True)
+            ctx.exit(3)
+        return None
+
+
+def _save_crash_report() -> str:
+    """The traceback of the exception being handled, in a file of its own outside the knowledge base."""
+    import tempfile
+    import traceback
+
+    with tempfile.NamedTemporaryFile("w", prefix="survey-crash-", suffix=".txt", delete=False) as handle:
+        handle.write(traceback.format_exc())
+    return handle.name
+
+
+@click.group(cls=SurveyGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.option("--root", type=click.Path(file_okay=False, path_type=Path), default=Path("."),
               show_default=True, help="Folder of the knowledge base (taxonomy.yaml, entries/, paper/).")
 @click.version_option(__version__, prog_name="survey")

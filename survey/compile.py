@@ -22,9 +22,16 @@ from survey.diagnostics import Diagnostic, Location, error, warning
 PDF_NAME = "survey.pdf"
 HASH_FILE = ".survey-build.sha256"
 STAGING_DIR = ".tex-staging"
+_CLEAN_MARK = ".survey-last-run-succeeded"  # in the staging folder: its auxiliary files can be reused
 DEFAULT_SOURCE_DATE_EPOCH = "1735689600"  # 2025-01-01: the PDF's dates when the caller sets none
 LATEXMK = ["latexmk", "-pdf", "-norc", "-interaction=nonstopmode", "-halt-on-error", "-file-line-error",
            "-no-shell-escape"]
+# Where TeX, BibTeX and latexmk would look for configuration, sources or an output folder other than the build
+# folder (TEXMFOUTPUT is a folder paranoid mode lets TeX write to).
+_UNTRUSTED_TEX_VARIABLES = frozenset({
+    "TEXMFCNF", "TEXINPUTS", "TEXMFOUTPUT", "BIBINPUTS", "BSTINPUTS", "TEXFORMATS", "TEXPOOL", "TEXMFDBS",
+    "LATEXMKRCSYS", "shell_escape_commands",
+})
 # A rule of the engine's toolchain or a change of this list changes the hash: rebuild.
 _TOOLCHAIN_VERSION = "latexmk-pdf/1"
 
@@ -35,6 +42,17 @@ _BOX_LINE = re.compile(r"lines? (\d+)")
 _ENTRY = re.compile(r"% entry: (?P<id>[a-z0-9-]+)\s*$")
 # Warnings that mean the PDF is wrong (rows lost, "??" printed): they fail the build.
 _BLOCKING = ("Float too large", "Citation", "Reference", "There were undefined references")
+_MISSING_FILE = re.compile(r"File `(?P<name>[^']+\.(?:sty|cls|cfg|def|clo|fd|tex))' not found")
+_MISSING_FONT = re.compile(r"Font \\?(?P<name>\S+)[^:]*not loadable: Metric \(TFM\) file")
+_STOP_NOISE = re.compile(r"Emergency stop|Fatal error occurred|job aborted")
+# The Debian package that provides what the shipped templates use (scripts/setup installs them all).
+_DEBIAN_PACKAGES = {
+    "acmart.cls": "texlive-publishers", "IEEEtran.cls": "texlive-publishers", "CJKutf8.sty": "latex-cjk-chinese",
+    "orcidlink.sty": "texlive-latex-extra", "xltabular.sty": "texlive-latex-extra",
+    "textcase.sty": "texlive-latex-extra", "tikz.sty": "texlive-pictures", "libertine.sty": "texlive-fonts-extra",
+    "inconsolata.sty": "texlive-fonts-extra", "newtxmath.sty": "texlive-fonts-extra",
+    "booktabs.sty": "texlive-latex-recommended", "cite.sty": "texlive-latex-recommended",
+}
 OVERFULL_REPORT_PT = 20.0  # smaller overfull boxes are counted, not listed
 
 Progress = Callable[[str], None]
@@ -61,14 +79,18 @@ def source_hash(folder: Path, names: Iterable[str], extra: Iterable[Path] = ()) 
 
 
 def tex_environment(base: dict[str, str] | None = None) -> dict[str, str]:
-    """The environment latexmk runs in: paranoid file access, reproducible dates, unwrapped logs."""
-    env = dict(os.environ if base is None else base)
+    """The environment latexmk runs in: no shell escape, paranoid file access, reproducible dates, unwrapped logs.
+
+    Variables in the environment override texmf.cnf, so these hold whatever the user's TeX configuration says;
+    the variables that point TeX at other configuration or search folders are dropped.
+    """
+    env = {name: value for name, value in (os.environ if base is None else base).items()
+           if name not in _UNTRUSTED_TEX_VARIABLES}
     env.update({
-        "openin_any": "p", "openout_any": "p",
+        "shell_escape": "f", "openin_any": "p", "openout_any": "p",
         "SOURCE_DATE_EPOCH": env.get("SOURCE_DATE_EPOCH", DEFAULT_SOURCE_DATE_EPOCH), "FORCE_SOURCE_DATE": "1",
         "max_print_line": "10000", "error_line": "254", "half_error_line": "238",
     })
-    env.pop("TEXINPUTS", None)  # never read sources from elsewhere
     return env
 
 
@@ -101,7 +123,7 @@ def compile_pdf(folder: Path, main: str, sources: Iterable[str], *, extra_inputs
     diagnostics = read_log(log, main, tex_lines, locate_entry, folder)
     if returncode != 0:
         # An earlier pass stopped: its undefined references are a symptom, not the problem.
-        diagnostics = [d for d in diagnostics if d.code == "tex-error"]
+        diagnostics = [d for d in diagnostics if d.code in ("tex-error", "missing-latex-package")]
         diagnostics += _bibtex_errors(staging / (Path(main).stem + ".blg"), shown=str(folder / main))
     built = staging / (Path(main).stem + ".pdf")
     if returncode != 0 and not any(d.is_error for d in diagnostics):
@@ -109,6 +131,7 @@ def compile_pdf(folder: Path, main: str, sources: Iterable[str], *, extra_inputs
                                  f"latexmk failed (exit status {returncode})", f"see {log_path}"))
     ok = returncode == 0 and built.is_file() and not any(d.is_error for d in diagnostics)
     if ok:
+        (staging / _CLEAN_MARK).touch()
         partial = folder / (PDF_NAME + ".part")
         shutil.copyfile(built, partial)
         os.replace(partial, pdf)  # atomic: readers see the old PDF or the new one, never half of one
@@ -121,8 +144,15 @@ def compile_pdf(folder: Path, main: str, sources: Iterable[str], *, extra_inputs
 
 
 def _stage(folder: Path, staging: Path, names: list[str]) -> None:
-    """Copy the sources into the staging folder, keeping latexmk's auxiliary files of earlier runs."""
+    """Copy the sources into the staging folder, keeping the auxiliary files of an earlier run that succeeded.
+
+    A run that failed or was killed may leave a truncated .aux file that would fail every later run: its
+    staging folder is emptied first.
+    """
+    if staging.is_dir() and not (staging / _CLEAN_MARK).is_file():
+        shutil.rmtree(staging)
     staging.mkdir(parents=True, exist_ok=True)
+    (staging / _CLEAN_MARK).unlink(missing_ok=True)  # until this run succeeds
     for name in names:
         target = staging / name
         target.parent.mkdir(parents=True, exist_ok=True)
@@ -177,6 +207,12 @@ def read_log(log: str, main: str, tex_lines: list[str], locate_entry: EntryLocat
     seen: set[tuple[str, str]] = set()
     shown_main = str(folder / main)
     for text in lines:
+        missing = _MISSING_FILE.search(text) or _MISSING_FONT.search(text)
+        if missing and text.startswith("! "):  # TeX asks for another file name here, so no file:line form
+            found.append(error(Location(shown_main), "missing-latex-package",
+                               f"TeX Live lacks {missing.group('name')}, which the templates need",
+                               install_hint(missing.group("name"))))
+            continue
         match = _ERROR.match(text)
         if match:
             line = int(match.group("line"))
@@ -189,6 +225,12 @@ def read_log(log: str, main: str, tex_lines: list[str], locate_entry: EntryLocat
                 if entry_location is not None:
                     location = entry_location
                 message += f" (in text generated from entry '{entry_id}')"
+            missing = _MISSING_FILE.search(message) or _MISSING_FONT.search(message)
+            if missing:
+                found.append(error(location, "missing-latex-package",
+                                   f"TeX Live lacks {missing.group('name')}, which the templates need",
+                                   install_hint(missing.group("name")), related=related))
+                continue
             found.append(error(location, "tex-error", message, "the full log is in the build folder",
                                related=related))
             continue
@@ -207,6 +249,8 @@ def read_log(log: str, main: str, tex_lines: list[str], locate_entry: EntryLocat
         if match:
             at = _BOX_LINE.search(text)
             overfull.append((float(match.group("amount")), int(at.group(1)) if at else None))
+    if any(d.code == "missing-latex-package" for d in found):  # the rest is TeX stopping because of it
+        found = [d for d in found if d.code != "tex-error" or not _STOP_NOISE.search(d.message)]
     large = sorted({o for o in overfull if o[0] >= OVERFULL_REPORT_PT}, key=lambda o: (-o[0], o[1] or 0))
     for amount, line in large[:10]:
         entry_id = entry_at(tex_lines, line) if line else None
@@ -217,6 +261,14 @@ def read_log(log: str, main: str, tex_lines: list[str], locate_entry: EntryLocat
         found.append(warning(Location(shown_main), "overfull-boxes",
                              f"{len(overfull)} overfull boxes in all (largest {max(o[0] for o in overfull):.1f}pt)"))
     return found
+
+
+def install_hint(name: str) -> str:
+    """How to install the TeX Live package that provides the file or font `name`."""
+    package = _DEBIAN_PACKAGES.get(name)
+    debian = f"`apt-get install {package}`" if package else f"the package `apt-file search {name}` names"
+    return (f"run `bash scripts/setup`, which installs every TeX Live package the shipped templates need; "
+            f"or install {debian} (Debian, Ubuntu), or `tlmgr install` the package that holds {name} (TeX Live)")
 
 
 def _join_continuations(lines: list[str]) -> list[str]:

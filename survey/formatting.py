@@ -94,8 +94,16 @@ def format_text(text: str) -> str:
     return result
 
 
-def format_file(path: Path, check_only: bool) -> FormatResult:
-    """Format one file in place (or only tell whether it would change)."""
+def format_file(path: Path, check_only: bool, root: Path) -> FormatResult:
+    """Format one file of the knowledge base at `root` in place (or only tell whether it would change)."""
+    from survey.atomic_write import write_atomically
+    from survey.repository_paths import escaping_target
+
+    target = escaping_target(path, root)
+    if target is not None:
+        return FormatResult(path, False, FormatError(f"it is a symbolic link to {target}, outside the repository"))
+    if not path.is_file():
+        return FormatResult(path, False, FormatError("it is not a regular file"))
     try:
         text = path.read_text(encoding="utf-8")
         formatted = format_text(text)
@@ -105,7 +113,7 @@ def format_file(path: Path, check_only: bool) -> FormatResult:
         return FormatResult(path, False, FormatError(f"cannot read the file: {exc}"))
     changed = formatted != text
     if changed and not check_only:
-        path.write_text(formatted, encoding="utf-8")
+        write_atomically(path.resolve(), formatted)  # through an in-repository link, to the file it names
     return FormatResult(path, changed)
 
 

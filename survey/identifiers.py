@@ -1,8 +1,12 @@
-"""Syntax checks for the identifiers entries carry: DOI, arXiv id, e-mail address and ORCID iD."""
+"""Syntax checks for the identifiers entries carry: entry id, DOI, arXiv id, e-mail address and ORCID iD."""
 
 from __future__ import annotations
 
 import re
+import unicodedata
+
+ENTRY_ID = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
+ID_RULE = "ids are lower-case ASCII words joined by hyphens, e.g. attacc-asplos24"
 
 _DOI = re.compile(r"^10\.\d{4,9}/\S+$")
 _ARXIV_NEW = re.compile(r"^\d{4}\.\d{4,5}(v\d+)?$")
@@ -58,3 +62,14 @@ def orcid_problem(orcid: str) -> str | None:
 
 def normalise_doi(doi: str) -> str:
     return doi.strip().lower()
+
+
+def non_ascii_note(text: str, limit: int = 3) -> str | None:
+    """Name the first non-ASCII characters of `text`, which may only look like ASCII ones ('а' U+0430 ...)."""
+    found = [(index, char) for index, char in enumerate(text, start=1) if ord(char) > 127]
+    if not found:
+        return None
+    named = [f"{char!r} (U+{ord(char):04X} {unicodedata.name(char, 'unnamed character')}) at position {index}"
+             for index, char in found[:limit]]
+    more = f" and {len(found) - limit} more" if len(found) > limit else ""
+    return f"it holds {', '.join(named)}{more}, which only look like ASCII"

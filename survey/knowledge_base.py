@@ -17,6 +17,7 @@ from typing import Any
 
 from survey.diagnostics import Diagnostic, Location, error
 from survey.model import Entry
+from survey.repository_paths import outside_repository
 from survey.taxonomy import Taxonomy, load_taxonomy
 from survey.yamlsource import LoadedYaml, SourceMap, read_yaml_file
 
@@ -64,10 +65,11 @@ def display_path(path: Path) -> str:
 
 
 def entry_paths(root: Path) -> list[Path]:
+    """The .yaml/.yml names in root/entries: files, and links and other things load_entry_file reports."""
     folder = root / ENTRIES_DIR
     if not folder.is_dir():
         return []
-    return sorted(p for p in folder.iterdir() if p.suffix in (".yaml", ".yml") and p.is_file())
+    return sorted(p for p in folder.iterdir() if p.suffix in (".yaml", ".yml") and (p.is_file() or p.is_symlink()))
 
 
 def expand_paths(paths: Iterable[Path]) -> list[Path]:
@@ -81,8 +83,15 @@ def expand_paths(paths: Iterable[Path]) -> list[Path]:
     return found
 
 
-def load_entry_file(path: Path) -> EntryFile:
+def load_entry_file(path: Path, root: Path) -> EntryFile:
+    """One entry file of the knowledge base at `root`, read, parsed and validated; never raises."""
     shown = display_path(path)
+    refused = outside_repository(path, root, shown)
+    if refused is None and not path.is_file():
+        refused = error(Location(shown), "not-a-file", f"{shown} is not a regular file (a dangling link?)",
+                        "entries are plain YAML files")
+    if refused is not None:
+        return EntryFile(shown, LoadedYaml(None, SourceMap(shown), [refused]))
     loaded = read_yaml_file(str(path), shown)
     entry_file = EntryFile(shown, loaded)
     if loaded.fatal:
@@ -134,6 +143,9 @@ def salvage_entry(data: dict[str, Any], source: SourceMap, file_id: str) -> Entr
 def load_root_taxonomy(root: Path) -> tuple[Taxonomy | None, list[Diagnostic]]:
     """root/taxonomy.yaml, self-checked; a missing file is an error that says where survey looked."""
     taxonomy_path = root / TAXONOMY_FILE
+    refused = outside_repository(taxonomy_path, root, display_path(taxonomy_path))
+    if refused is not None:
+        return None, [refused]
     if taxonomy_path.is_file():
         return load_taxonomy(str(taxonomy_path), display_path(taxonomy_path))
     return None, [error(Location(display_path(taxonomy_path)), "missing-taxonomy",
@@ -150,5 +162,5 @@ def load_knowledge_base(root: Path, extra_paths: Iterable[Path] = ()) -> Knowled
         if extra.resolve() not in known:
             paths.append(extra)
             known.add(extra.resolve())
-    files = [load_entry_file(p) for p in paths]
+    files = [load_entry_file(p, root) for p in paths]
     return KnowledgeBase(root, taxonomy, files, diagnostics)

@@ -117,8 +117,13 @@ def load_metadata(root: Path) -> tuple[Metadata | None, list[Diagnostic]]:
     """Read and validate root/paper/metadata.yaml; a missing file is a warning, not an error."""
     from survey.knowledge_base import display_path
 
+    from survey.repository_paths import outside_repository
+
     path = root / METADATA_FILE
     shown = display_path(path)
+    refused = outside_repository(path, root, shown)
+    if refused is not None:
+        return None, [refused]
     if not path.is_file():
         return None, [warning(Location(shown), "missing-metadata", f"no {METADATA_FILE} in {display_path(root)}",
                               "without it there are no chairs and the default co-author policy applies")]

@@ -13,6 +13,7 @@ from typing import Annotated, Any, Literal, Union
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, PrivateAttr
 
 from survey.diagnostics import Location
+from survey.identifiers import ENTRY_ID
 from survey.yamlsource import Path, SourceMap
 
 
@@ -147,7 +148,7 @@ class Verification(Strict):
 class Entry(Strict):
     """One work: a keynote, invited talk, poster or related published work."""
 
-    id: str = Field(pattern=r"^[a-z0-9]+(-[a-z0-9]+)*$", description="Equals the file name without .yaml.")
+    id: str = Field(pattern=ENTRY_ID.pattern, description="Equals the file name without .yaml.")
     type: str = term_field("contribution-type", "keynote, invited-talk, poster or related-work.", many=False, required=True)
     title: str = Field(min_length=1)
     people: list[Person] = Field(min_length=1)

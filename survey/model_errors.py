@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import copy
 import difflib
+import re
 import typing
 from typing import Any
 
@@ -26,6 +27,14 @@ _TYPE_WORDS = {
     "model_type": "a mapping", "model_attributes_type": "a mapping", "bool_type": "true or false",
     "date_type": "a date (YYYY-MM-DD)", "date_parsing": "a date (YYYY-MM-DD)", "date_from_datetime_parsing": "a date",
 }
+
+
+_LINE_BREAKING = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+
+
+def one_line(value: object) -> str:
+    """`value` as text for a one-line message: line breaks and other controls written as escapes (\\n, \\x84)."""
+    return _LINE_BREAKING.sub(lambda match: repr(match.group())[1:-1], str(value))
 
 
 def _data_path(loc: tuple[Any, ...], data: Any) -> Path:
@@ -69,7 +78,7 @@ def _field_name(path: Path) -> str:
         elif part.replace("_", "").replace("-", "").isalnum():
             text += f".{part}" if text else part
         else:
-            text += f"['{part}']"
+            text += f"['{one_line(part)}']"
     return text
 
 
@@ -84,7 +93,7 @@ def diagnostics_from_validation(exc: ValidationError, data: Any, source: SourceM
         if kind == "missing":
             parent = path[:-1]
             found[(path, kind)] = error(source.locate(parent, key=bool(parent)), "missing-field",
-                                        f"required field '{path[-1]}' is missing"
+                                        f"required field '{one_line(path[-1])}' is missing"
                                         + (f" in {_field_name(parent)}" if parent else ""),
                                         _missing_hint(str(path[-1])))
         elif kind == "extra_forbidden":
@@ -94,7 +103,7 @@ def diagnostics_from_validation(exc: ValidationError, data: Any, source: SourceM
             hint = f"did you mean '{guess[0]}'?" if guess else (
                 f"known fields here: {', '.join(known)}" if known else None)
             found[(path, kind)] = error(source.locate(path, key=True), "unknown-field",
-                                        f"unknown field '{path[-1]}'"
+                                        f"unknown field '{one_line(path[-1])}'"
                                         + (f" in {_field_name(path[:-1])}" if len(path) > 1 else ""), hint)
         elif (path, "wrong-type") not in found:
             expected = _TYPE_WORDS.get(kind)
@@ -110,10 +119,16 @@ def diagnostics_from_validation(exc: ValidationError, data: Any, source: SourceM
                 message = f"field '{name}': {detail[0].lower()}{detail[1:]}" + (
                     f" (got {shown})" if not isinstance(got, (dict, list)) else "")
             code = "invalid-id" if path == ("id",) and kind == "string_pattern_mismatch" else "wrong-type"
-            hint = ("ids are lower-case words joined by hyphens, e.g. attacc-asplos24" if code == "invalid-id"
-                    else _TYPE_HINTS.get(kind))
+            hint = _id_hint(got) if code == "invalid-id" else _TYPE_HINTS.get(kind)
             found[(path, "wrong-type")] = error(source.locate(path), code, message, hint)
     return list(found.values())
+
+
+def _id_hint(value: object) -> str:
+    from survey.identifiers import ID_RULE, non_ascii_note
+
+    note = non_ascii_note(value) if isinstance(value, str) else None
+    return f"{ID_RULE}; {note}" if note else ID_RULE
 
 
 def _missing_hint(name: str) -> str | None:

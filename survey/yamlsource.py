@@ -9,6 +9,7 @@ expansion and nesting depth, and remember where each value was written. Nothing 
 from __future__ import annotations
 
 import os
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -96,8 +97,8 @@ def _scalar(event: yaml.ScalarEvent, path: str, mark: tuple[int, int]) -> Any:
             return None
         if tag.endswith(":timestamp"):
             return _constructor.construct_yaml_timestamp(node)
-    except (ValueError, yaml.YAMLError, OverflowError):
-        pass
+    except (ValueError, ArithmeticError, LookupError, AttributeError, TypeError, yaml.YAMLError):
+        pass  # PyYAML's constructors fail in many ways on explicitly tagged text: `!!float ''`, `!!timestamp on`
     raise _Abort(error(Location(path, *mark), "yaml-syntax",
                        f"cannot read {event.value!r} as {tag.rsplit(':', 1)[-1]}",
                        "quote the value to keep it as text"))
@@ -135,14 +136,37 @@ def parse_yaml(raw: bytes, path: str) -> LoadedYaml:
         mark = exc.problem_mark or exc.context_mark
         where = Location(path, mark.line + 1, mark.column + 1) if mark else first
         message = " ".join(part for part in (exc.context, exc.problem) if part)
+        at = text[mark.index] if mark is not None and 0 <= mark.index < len(text) else ""
         return LoadedYaml(None, source, diagnostics + [error(where, "yaml-syntax", message or "invalid YAML",
-                                                             _syntax_hint(message))])
+                                                             _syntax_hint(message, at))])
+    except yaml.reader.ReaderError as exc:
+        return LoadedYaml(None, source, diagnostics + [_reader_error(exc, text, path)])
     except yaml.YAMLError as exc:
-        return LoadedYaml(None, source, diagnostics + [error(first, "yaml-syntax", str(exc))])
+        return LoadedYaml(None, source, diagnostics + [error(first, "yaml-syntax", " ".join(str(exc).split()))])
     if data is _EMPTY:
         return LoadedYaml(None, source, [error(first, "empty-file", "file holds no YAML document",
                                                "start from an existing entry or run `survey schema`")])
+    if data is None:  # a document such as `~` or `null`: no data, and nothing later would say so
+        return LoadedYaml(None, source, diagnostics + [error(source.locate(()), "empty-file",
+                                                             "file holds only a null value, no data",
+                                                             "start from an existing entry or run `survey schema`")])
     return LoadedYaml(data, source, diagnostics)
+
+
+_LINE_BREAK = re.compile("\r\n|[\r\n\x85\u2028\u2029]")  # what libyaml counts as a new line
+
+
+def _reader_error(exc: yaml.reader.ReaderError, text: str, path: str) -> Diagnostic:
+    """A character YAML does not allow (a control character, U+FFFE), located where it is."""
+    # libyaml's position is a byte offset into its UTF-8 copy, PyYAML's a character index: find the character.
+    char = chr(exc.character) if isinstance(exc.character, int) else str(exc.character)[:1] or "\0"
+    index = max(text.find(char), 0)
+    breaks = list(_LINE_BREAK.finditer(text, 0, index))
+    column = index - (breaks[-1].end() if breaks else 0) + 1
+    code = ord(char)
+    escape = f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
+    return error(Location(path, len(breaks) + 1, column), "yaml-syntax",
+                 f"character U+{code:04X} is not allowed in YAML", f'delete it, or write "{escape}" in double quotes')
 
 
 def _too_large(where: Location, size: str) -> Diagnostic:
@@ -150,10 +174,11 @@ def _too_large(where: Location, size: str) -> Diagnostic:
                  "an entry is a short YAML file; keep long material outside the knowledge base")
 
 
-def _syntax_hint(message: str) -> str | None:
+def _syntax_hint(message: str, at: str = "") -> str | None:
+    """What usually causes this libyaml message; `at` is the character where it stopped."""
     if "mapping values are not allowed" in message:
         return "quote a value that contains ': '"
-    if "found character '\\t'" in message:
+    if "found character '\\t'" in message or at == "\t":
         return "indent with spaces, not tabs"
     if "expected <block end>" in message or "did not find expected" in message:
         return "check the indentation and closing brackets around this line"
@@ -330,6 +355,10 @@ def read_yaml_file(file_path: str, display_path: str | None = None) -> LoadedYam
     """Read and parse a file; I/O errors become diagnostics too."""
     shown = display_path or file_path
     try:
+        if os.path.exists(file_path) and not os.path.isfile(file_path):  # a folder, pipe or device: may block
+            return LoadedYaml(None, SourceMap(shown), [error(Location(shown), "not-a-file",
+                                                             f"{shown} is not a regular file",
+                                                             "entries are plain YAML files")])
         if os.path.getsize(file_path) > MAX_BYTES:
             size = f"{os.path.getsize(file_path) / (1 << 20):.1f} MiB"
             return LoadedYaml(None, SourceMap(shown), [_too_large(Location(shown), size)])

@@ -40,7 +40,7 @@ def build_command(obj: Context, venue: str, out: Path, no_pdf: bool, quiet: bool
         click.echo(f"survey build: {summary(result.diagnostics)}", err=True)
     if not result.ok:
         if not result.sources:
-            click.echo("survey build: not built; fix the errors above (survey check lists them)", err=True)
+            click.echo("survey build: not built; fix the errors above", err=True)
         sys.exit(1)
     click.echo(str(result.pdf) if result.pdf else str(out))
 

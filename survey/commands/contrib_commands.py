@@ -180,7 +180,7 @@ def fmt_command(obj: Context, paths: tuple[Path, ...], check_only: bool) -> None
     files = expand_paths(paths) if paths else entry_paths(obj.root)
     changed = failed = 0
     for path in files:
-        result = format_file(path, check_only)
+        result = format_file(path, check_only, obj.root)
         shown = display_path(path)
         if result.error is not None:
             failed += 1

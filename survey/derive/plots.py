@@ -103,8 +103,8 @@ def _remember_figures(stored: Path, folder: Path, figures: list[Figure]) -> None
 
     try:
         stored.mkdir(parents=True, exist_ok=True)
-        for figure in figures:
-            shutil.copyfile(folder / figure.file_name, stored / figure.file_name)
+        for figure in figures:  # atomically: another build may be reading this cache at the same time
+            write_atomically(stored / figure.file_name, (folder / figure.file_name).read_bytes())
         write_atomically(stored / "figures.json", json.dumps([dataclasses.asdict(f) for f in figures]))
         older = sorted((p for p in stored.parent.iterdir() if p != stored), key=lambda p: p.stat().st_mtime)
         for old in older[:-_FIGURE_SETS_KEPT + 1]:

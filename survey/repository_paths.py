@@ -1,0 +1,33 @@
+"""Files survey reads from a knowledge base stay inside it: a symbolic link may not lead out of the repository."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from survey.diagnostics import Diagnostic, Location, error
+
+
+def escaping_target(path: Path, root: Path) -> Path | None:
+    """Where `path` really leads when it lies in `root` but a symbolic link takes it outside, else None.
+
+    A path the user names outside the repository on purpose (`survey check /tmp/draft.yaml`) is not escaping.
+    """
+    lexical, base = Path(os.path.abspath(path)), Path(os.path.abspath(root))
+    if lexical != base and base not in lexical.parents:
+        return None
+    try:
+        real, real_base = path.resolve(), root.resolve()
+    except (OSError, RuntimeError):  # a loop of links: leads nowhere readable
+        return lexical
+    return None if real == real_base or real_base in real.parents else real
+
+
+def outside_repository(path: Path, root: Path, shown: str) -> Diagnostic | None:
+    """An error when `path` is a link out of the repository at `root` (survey then does not read it)."""
+    target = escaping_target(path, root)
+    if target is None:
+        return None
+    return error(Location(shown), "outside-repository",
+                 f"{shown} leads to {target}, outside the repository, through a symbolic link; survey does not "
+                 f"read it", "put the file itself in the repository instead of a link to it")
