@@ -95,8 +95,7 @@ def _entry_paths(root: Path) -> list[Path]:
     folder = root / ENTRIES_DIR
     if not folder.is_dir():
         return []
-    return sorted((p for p in folder.iterdir() if p.suffix in (".yaml", ".yml") and (p.is_file() or p.is_symlink())),
-                  key=str)
+    return sorted((p for p in folder.iterdir() if p.suffix in (".yaml", ".yml")), key=str)
 
 
 def changed_files(root: Path, base: str | None) -> ChangedFiles:
@@ -200,7 +199,7 @@ def _scan_remembered(path: Path, scans: dict[str, Any]) -> Any:
 
 
 def _check_changes(root: Path, changes: ChangedFiles, scans: dict[str, Any] | None = None) -> ChangedCheck:
-    from survey.check import check, check_cross_entry, check_entry
+    from survey.check import check, check_cross_entry, check_entry_file
     from survey.knowledge_base import EntryFile, KnowledgeBase, display_path, load_entry_file, load_root_taxonomy
 
     if changes.taxonomy_changed:
@@ -214,9 +213,7 @@ def _check_changes(root: Path, changes: ChangedFiles, scans: dict[str, Any] | No
     for path in sorted(set(_entry_paths(root)) | changed, key=str):
         if path in changed:
             entry_file = load_entry_file(path, root)
-            diagnostics.extend(entry_file.loaded.diagnostics)
-            if entry_file.checkable is not None and taxonomy is not None:
-                diagnostics.extend(check_entry(entry_file.checkable, taxonomy))
+            diagnostics.extend(check_entry_file(entry_file, taxonomy))
             files.append(entry_file)
         else:
             scanned = _scan_remembered(path, scans if scans is not None else {})

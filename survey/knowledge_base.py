@@ -65,11 +65,11 @@ def display_path(path: Path) -> str:
 
 
 def entry_paths(root: Path) -> list[Path]:
-    """The .yaml/.yml names in root/entries: files, and links and other things load_entry_file reports."""
+    """The .yaml/.yml names in root/entries: files, and the links, pipes and folders load_entry_file reports."""
     folder = root / ENTRIES_DIR
     if not folder.is_dir():
         return []
-    return sorted(p for p in folder.iterdir() if p.suffix in (".yaml", ".yml") and (p.is_file() or p.is_symlink()))
+    return sorted(p for p in folder.iterdir() if p.suffix in (".yaml", ".yml"))
 
 
 def expand_paths(paths: Iterable[Path]) -> list[Path]:
@@ -88,7 +88,7 @@ def load_entry_file(path: Path, root: Path) -> EntryFile:
     shown = display_path(path)
     refused = outside_repository(path, root, shown)
     if refused is None and not path.is_file():
-        refused = error(Location(shown), "not-a-file", f"{shown} is not a regular file (a dangling link?)",
+        refused = error(Location(shown), "not-a-file", f"{shown} is not a regular file (a folder, a pipe, or a link that leads nowhere)",
                         "entries are plain YAML files")
     if refused is not None:
         return EntryFile(shown, LoadedYaml(None, SourceMap(shown), [refused]))
@@ -157,10 +157,10 @@ def load_knowledge_base(root: Path, extra_paths: Iterable[Path] = ()) -> Knowled
     """Read the taxonomy and every entry under `root/entries`, plus any other files named."""
     taxonomy, diagnostics = load_root_taxonomy(root)
     paths = entry_paths(root)
-    known = {p.resolve() for p in paths}
+    known = {os.path.realpath(p) for p in paths}  # realpath, unlike resolve, never raises on a loop of links
     for extra in extra_paths:
-        if extra.resolve() not in known:
+        if os.path.realpath(extra) not in known:
             paths.append(extra)
-            known.add(extra.resolve())
+            known.add(os.path.realpath(extra))
     files = [load_entry_file(p, root) for p in paths]
     return KnowledgeBase(root, taxonomy, files, diagnostics)

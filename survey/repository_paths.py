@@ -16,10 +16,7 @@ def escaping_target(path: Path, root: Path) -> Path | None:
     lexical, base = Path(os.path.abspath(path)), Path(os.path.abspath(root))
     if lexical != base and base not in lexical.parents:
         return None
-    try:
-        real, real_base = path.resolve(), root.resolve()
-    except (OSError, RuntimeError):  # a loop of links: leads nowhere readable
-        return lexical
+    real, real_base = Path(os.path.realpath(path)), Path(os.path.realpath(root))  # never raises, even on loops
     return None if real == real_base or real_base in real.parents else real
 
 
