@@ -16,6 +16,7 @@ from survey.model import Entry, Metric, term_fields
 from survey.model_errors import one_line
 from survey.taxonomy import Taxonomy, normalise
 from survey.yamlsource import Path as DataPath
+from survey.yamlsource import SourceMap
 
 
 @dataclass
@@ -60,9 +61,28 @@ def check_entry_file(entry_file: EntryFile, taxonomy: Taxonomy | None) -> list[D
     data = entry_file.loaded.data
     if isinstance(data, dict):
         out.extend(_check_file_name(entry_file.path, data.get("id")))
+        out.extend(_check_text_lengths(data, entry_file.loaded.source))
     if entry_file.checkable is not None and taxonomy is not None:
         out.extend(check_entry(entry_file.checkable, taxonomy))
     return out
+
+
+MAX_TEXT = 8_000  # characters in one value: five times the longest real one, and safely below the 200,000
+# characters TeX reads as one line even when every character is escaped into a control sequence
+
+
+def _check_text_lengths(data: Any, source: SourceMap, path: DataPath = ()) -> Iterator[Diagnostic]:
+    if isinstance(data, str):
+        if len(data) > MAX_TEXT:
+            yield error(source.locate(path), "text-too-long",
+                        f"a value of {len(data):,} characters; at most {MAX_TEXT:,} are allowed",
+                        "an entry summarises a work: keep the essential sentence and point to the source")
+    elif isinstance(data, dict):
+        for key, value in data.items():
+            yield from _check_text_lengths(value, source, (*path, key))
+    elif isinstance(data, list):
+        for index, value in enumerate(data):
+            yield from _check_text_lengths(value, source, (*path, index))
 
 
 def _check_file_name(path: str, entry_id: Any) -> list[Diagnostic]:

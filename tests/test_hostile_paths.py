@@ -161,3 +161,12 @@ def test_new_refuses_an_id_that_would_write_outside_entries(kb: KnowledgeBaseFol
     assert run.exit_code == 2
     assert list((kb.root / "entries").iterdir()) == []
     assert not (kb.root.parent / "escape.yaml").exists()
+
+
+def test_a_huge_value_is_refused_at_its_line_before_it_can_reach_tex(kb: KnowledgeBaseFolder) -> None:
+    huge = "\\\\" * 10_000  # in YAML quotes: 10,000 backslashes, each escaped into 16 characters for TeX
+    text = VALID_ENTRY.replace("title: ", f'title: "{huge}" # was: ', 1)
+    kb.write_entry("ada-example-pim24", text)
+    found = kb.check().only("text-too-long")
+    assert found["line"] == next(i for i, line in enumerate(text.splitlines(), 1) if line.startswith("title:"))
+    assert "10,000 characters" in found["message"]
