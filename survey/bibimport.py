@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from survey.scaffold import Draft, DraftError, ascii_words, derive_id, write_new_entry
+from survey.scaffold import NOT_YAML_PRINTABLE, Draft, DraftError, ascii_words, derive_id, write_new_entry
 from survey.taxonomy import Taxonomy
 
 _MONTHS = {m: m.capitalize() for m in ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov",
@@ -45,7 +45,12 @@ def latex_to_unicode(text: str) -> str:
     """LaTeX text ('M{\\"u}ller', '{\\L}ukasz', '\\'{e}', '{PIM}') as Unicode, braces dropped, spaces collapsed."""
     from pylatexenc.latex2text import LatexNodes2Text  # type: ignore[import-untyped]
 
-    return " ".join(LatexNodes2Text(math_mode="text").latex_to_text(text).split())
+    return " ".join(printable(LatexNodes2Text(math_mode="text").latex_to_text(text)).split())
+
+
+def printable(text: str) -> str:
+    """`text` without the characters a YAML file cannot hold (controls, U+FFFE, U+FFFF)."""
+    return NOT_YAML_PRINTABLE.sub("", text)  # junk in a .bib file, which would make the written entry unreadable
 
 
 def _split_top_level(text: str, separator: re.Pattern[str]) -> list[str]:
@@ -148,6 +153,12 @@ def read_bibtex(text: str) -> list[BibItem]:
             continue
         reason = getattr(getattr(block, "error", None), "abort_reason", None)
         first = str(getattr(block, "raw", "")).split("\n", 1)[0][:60]
+        if type(block).__name__ == "DuplicateFieldKeyBlock":
+            names = sorted(getattr(block, "duplicate_keys", None) or ())
+            told = ", ".join(f"'{name}'" for name in names)
+            items.append(BibItem(line, _key_of(first), problem=f"field {told} appears twice in the record; keep one"
+                                 if len(names) == 1 else f"fields {told} appear twice in the record; keep one of each"))
+            continue
         items.append(BibItem(line, _key_of(first), problem="record does not parse" + (f": {reason}" if reason else
                                                                                         f": {first}")))
     for entry in library.entries:
@@ -161,11 +172,12 @@ def _key_of(first_line: str) -> str:
 
 
 def _item(entry: Any, strings: dict[str, str]) -> BibItem:
-    item = BibItem(entry.start_line + 1, entry.key)
+    item = BibItem(entry.start_line + 1, printable(entry.key))
     values: dict[str, str] = {}
     for bib_field in entry.fields:
         try:
-            values[bib_field.key.lower()] = " ".join(evaluate_value(str(bib_field.value), strings).split())
+            values[printable(bib_field.key).lower()] = " ".join(
+                printable(evaluate_value(str(bib_field.value), strings)).split())
         except KeyError as exc:
             item.problem = f"field '{bib_field.key}' uses the undefined string macro '{exc.args[0]}'"
             return item
@@ -189,7 +201,7 @@ def _item(entry: Any, strings: dict[str, str]) -> BibItem:
         "title": title,
         "people": [{"name": name, "role": "author"} for name in people],
         "venue": venue, "year": year, "doi": doi, "arxiv": arxiv, "url": url,
-        "bibtex": _record_text(entry.entry_type.lower(), entry.key, values),
+        "bibtex": _record_text(printable(entry.entry_type).lower(), item.key, values),
     }
     draft["id"] = derive_id(title, people, year)
     item.draft = draft

@@ -64,6 +64,8 @@ def finish_interrupted_publish(out: Path) -> list[str]:
         except (ValueError, KeyError, TypeError, OSError):
             pairs = []  # a journal is written atomically; one that does not read was not written by survey
         for copy, name in pairs:
+            if not all(isinstance(p, str) and _inside(p) for p in (copy, name)):
+                continue  # survey writes only names inside the folder
             if (out / copy).is_file():
                 os.replace(out / copy, out / name)
                 renamed.append(name)
@@ -71,6 +73,11 @@ def finish_interrupted_publish(out: Path) -> list[str]:
     for stray in out.rglob(f"*{_COPY_SUFFIX}"):
         stray.unlink(missing_ok=True)  # copied before a failure or a kill, never renamed
     return renamed
+
+
+def _inside(name: str) -> bool:
+    path = Path(name)
+    return not path.is_absolute() and ".." not in path.parts
 
 
 def publish(work: Path, out: Path, names: list[str]) -> None:

@@ -164,9 +164,8 @@ def _write_scans(folder: Path, scans: dict[str, Any]) -> None:
 def _scan_remembered(path: Path, scans: dict[str, Any]) -> Any:
     """scan_entry_file(path), reusing the scan of an earlier run while the file's size and mtime are the same."""
     from survey.knowledge_base import EntryFile, display_path
-    from survey.yamlsource import LoadedYaml, SourceMap
-
     from survey.repository_paths import escaping_target
+    from survey.yamlsource import LoadedYaml, SourceMap
 
     try:
         info = path.stat()

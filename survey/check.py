@@ -224,7 +224,7 @@ def _check_metric(entry: Entry, index: int, metric: Metric, taxonomy: Taxonomy) 
     if metric.source is None:
         out.append(error(entry.locate(*here), "missing-source", f"{one_line(metric.kind)} metric has no source",
                          "add `source: {locator: Table 3, quote: \"...\"}` with a verbatim quote holding the number"))
-    unit_known = _is_unit(metric.unit)
+    unit_known = units.is_unit(metric.unit)
     if not unit_known:
         out.append(error(entry.locate(*here, "unit"), "unknown-unit",
                          f"unit '{one_line(metric.unit)}' is not a known unit",
@@ -250,20 +250,12 @@ def _check_metric(entry: Entry, index: int, metric: Metric, taxonomy: Taxonomy) 
                          "add `baseline:` naming what it is relative to, e.g. 'NVIDIA A100 GPU'"))
     for name, dimension, default in (("voltage", "V", "V"), ("frequency", "MHz", "MHz")):
         value = getattr(metric.conditions, name)
-        if isinstance(value, str) and not (_is_unit(value) and units.same_dimension(value, dimension)):
+        if isinstance(value, str) and not (units.is_unit(value) and units.same_dimension(value, dimension)):
             out.append(error(entry.locate(*here, "conditions", name), "unit-dimension",
                              f"condition {name} '{one_line(value)}' is not a {name}",
                              f"write it as e.g. '0.9 {default}'" if name == "voltage" else
                              f"write it as e.g. '200 {default}'"))
     return out
-
-
-def _is_unit(text: str) -> bool:
-    """Whether pint reads `text` as a unit; one whose scale overflows a float (km^300) is not one."""
-    try:
-        return units.is_unit(text)
-    except ArithmeticError:  # survey.units lets pint's OverflowError through; caught here so check never raises
-        return False
 
 
 def check_cross_entry(kb: KnowledgeBase) -> list[Diagnostic]:

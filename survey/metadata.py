@@ -116,7 +116,6 @@ class Metadata(_Strict):
 def load_metadata(root: Path) -> tuple[Metadata | None, list[Diagnostic]]:
     """Read and validate root/paper/metadata.yaml; a missing file is a warning, not an error."""
     from survey.knowledge_base import display_path
-
     from survey.repository_paths import outside_repository
 
     path = root / METADATA_FILE

@@ -120,6 +120,10 @@ def term_ids(taxonomy: Taxonomy, vocabulary: str) -> list[str]:
     return [term.id for term in taxonomy[vocabulary] if not term.deprecated]
 
 
+# Characters outside YAML's printable set: a YAML file cannot hold them as such, only as escapes in quotes.
+NOT_YAML_PRINTABLE = re.compile("[^\t\n\r\x20-\x7e\x85\xa0-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+
+
 def _scalar(value: Any) -> str:
     if value is None:
         return ""
@@ -128,7 +132,7 @@ def _scalar(value: Any) -> str:
     text = str(value)
     if _PLAIN.match(text) and text.lower() not in _NOT_PLAIN and not text.endswith((" ", ":")):
         return text
-    return json.dumps(text, ensure_ascii=False)
+    return NOT_YAML_PRINTABLE.sub(lambda m: f"\\u{ord(m.group()):04x}", json.dumps(text, ensure_ascii=False))
 
 
 def _flow_list(values: list[Any]) -> str:

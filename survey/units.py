@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import math
 import re
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -98,8 +99,14 @@ def facts(text: str) -> UnitFacts | None:
         if text in _FACTS:
             return _FACTS[text]
     parsed = parse_unit(text)
-    found = None if parsed is None else UnitFacts(_dimension_key(parsed.dimensionality),
-                                                  float(parsed.to_base_units().magnitude))
+    found = None
+    if parsed is not None:
+        try:
+            scale = float(parsed.to_base_units().magnitude)
+        except ArithmeticError:  # `km^300`: a scale no float holds
+            scale = math.inf
+        if math.isfinite(scale) and scale != 0:
+            found = UnitFacts(_dimension_key(parsed.dimensionality), scale)
     _FACTS[text] = found
     _COMPUTED.append(text)
     return found

@@ -17,6 +17,7 @@ from conftest import REPO, VALID_ENTRY, KnowledgeBaseFolder, column_of, line_of,
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from fuzz.inputs import data_paths
 from survey import units
 from survey.check import check
 
@@ -496,17 +497,6 @@ def test_check_reports_a_missing_taxonomy(kb: KnowledgeBaseFolder) -> None:
 
 # --- any value in any field: diagnostics, never an exception ----------------------------------------------------
 
-def _data_paths(data: object, prefix: tuple[object, ...] = ()) -> list[tuple[object, ...]]:
-    found = [prefix] if prefix else []
-    if isinstance(data, dict):
-        for key, value in data.items():
-            found += _data_paths(value, prefix + (key,))
-    elif isinstance(data, list):
-        for index, value in enumerate(data):
-            found += _data_paths(value, prefix + (index,))
-    return found
-
-
 _VALID_DATA = yaml.safe_load(VALID_ENTRY)
 _ODD_VALUES = st.one_of(
     st.none(), st.booleans(), st.integers(min_value=-(2 ** 80), max_value=2 ** 80), st.floats(),
@@ -516,7 +506,7 @@ _ODD_VALUES = st.one_of(
 
 
 @settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(changes=st.lists(st.tuples(st.sampled_from(_data_paths(_VALID_DATA)), _ODD_VALUES, st.booleans()),
+@given(changes=st.lists(st.tuples(st.sampled_from(data_paths(_VALID_DATA)), _ODD_VALUES, st.booleans()),
                         min_size=1, max_size=3))
 def test_check_reports_any_odd_value_without_raising(kb: KnowledgeBaseFolder, changes: list) -> None:
     data = copy.deepcopy(_VALID_DATA)

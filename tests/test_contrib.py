@@ -11,6 +11,7 @@ from click.testing import CliRunner
 from conftest import FIXTURES, KnowledgeBaseFolder
 
 from survey.cli import main
+from survey.knowledge_base import load_entry_file
 
 GIT_ENV = {"GIT_AUTHOR_NAME": "Ada Example", "GIT_AUTHOR_EMAIL": "ada@example.org",
            "GIT_COMMITTER_NAME": "Ada Example", "GIT_COMMITTER_EMAIL": "ada@example.org"}
@@ -325,3 +326,13 @@ def test_light_scan_reads_what_the_yaml_parser_reads_in_every_real_entry() -> No
         if scanned is not None:
             assert scanned == scan_any_entry(text, slow), path
             assert fast.values == slow.values, path
+
+
+def test_new_escapes_characters_yaml_cannot_hold_so_the_entry_reads_back(repo: KnowledgeBaseFolder) -> None:
+    title = "Control\u0084and\u007fnon-characters\ufffe"
+    run = repo.run("new", "--no-interactive", "--type", "poster", "--id", "ctl-example24", "--title", title,
+                   "--person", "Ada Example; presenter")
+    assert run.exit_code == 0, run.output
+    check = repo.check("entries/ctl-example24.yaml")
+    assert not any(d["code"] == "yaml-syntax" for d in check.diagnostics), check.output
+    assert load_entry_file(repo.root / "entries" / "ctl-example24.yaml", repo.root).loaded.data["title"] == title

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import re
 import shutil
-import subprocess
 import unicodedata
 from pathlib import Path
 
@@ -12,8 +11,18 @@ import pytest
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 
-from survey.render.latex_escape import (Charset, Escaper, Raw, citekey, detect_charset, email, fallback_charset, orcid,
-                                        preamble, url)
+from fuzz.tex import typeset
+from survey.render.latex_escape import (
+    Charset,
+    Escaper,
+    Raw,
+    citekey,
+    detect_charset,
+    email,
+    fallback_charset,
+    orcid,
+    url,
+)
 
 HAVE_TEX = shutil.which("pdflatex") is not None and shutil.which("pdftotext") is not None
 needs_tex = pytest.mark.skipif(not HAVE_TEX, reason="pdflatex and pdftotext are needed")
@@ -102,31 +111,10 @@ def test_identifiers_are_validated_not_escaped() -> None:
 
 def compile_and_read(samples: list[str], charset: Charset, tmp: Path) -> list[str]:
     """Typeset each sample between markers with pdflatex; return what pdftotext reads between them."""
-    escaper = Escaper(charset)
-    body = "\n".join(rf"\noindent QQ{i}Q{escaper(s)}QQ{i}E\par" for i, s in enumerate(samples))
-    document = "\n".join([
-        r"\documentclass{article}",
-        r"\usepackage[paperwidth=80cm,paperheight=120cm,margin=1cm]{geometry}",
-        preamble(charset),
-        r"\usepackage{lmodern}\input{glyphtounicode}\pdfgentounicode=1",
-        r"\providecommand{\texorpdfstring}[2]{#1}",
-        r"\begin{document}\raggedright\hyphenpenalty=10000\exhyphenpenalty=10000",
-        body,
-        r"\end{document}", ""])
-    (tmp / "sample.tex").write_text(document, encoding="utf-8")
-    run = subprocess.run(["pdflatex", "-interaction=nonstopmode", "-halt-on-error", "-no-shell-escape",
-                          "sample.tex"], cwd=tmp, capture_output=True, text=True, stdin=subprocess.DEVNULL,
-                         env={"PATH": "/usr/bin:/bin", "openin_any": "p", "openout_any": "p", "HOME": str(tmp)},
-                         errors="replace")
-    assert run.returncode == 0, run.stdout[-3000:]
-    text = subprocess.run(["pdftotext", "-raw", "-enc", "UTF-8", "sample.pdf", "-"], cwd=tmp, capture_output=True,
-                          text=True, check=True).stdout
-    found = []
-    for i in range(len(samples)):
-        match = re.search(rf"QQ{i}Q(.*?)QQ{i}E", text, re.S)
-        assert match, f"sample {i} missing from the PDF"
-        found.append(" ".join(unicodedata.normalize("NFKC", match.group(1)).split()))
-    return found
+    result = typeset(samples, charset, tmp)
+    assert result.compiled, result.log
+    assert None not in result.printed, "a sample is missing from the PDF"
+    return [seen or "" for seen in result.printed]
 
 
 # TeX builds these from a letter and an accent below (or a dotless i): they look right, but pdftotext reads

@@ -137,18 +137,22 @@ def test_publishing_interrupted_between_any_two_renames_is_completed_by_the_next
         pass
 
     real_replace = os.replace
-    for renames in range(len(names)):
+    def dying_replace(renames: int) -> object:
+        """os.replace that lets `renames` copies through, then dies as a killed process would (no cleanup)."""
         calls = {"n": 0}
 
-        def replace_then_die(source: object, target: object) -> None:
+        def replace(source: object, target: object) -> None:
             if str(source).endswith(".survey-publish"):
                 if calls["n"] == renames:
-                    raise Killed  # the process dies here: no cleanup runs
+                    raise Killed
                 calls["n"] += 1
             real_replace(source, target)  # type: ignore[arg-type]
+        return replace
+
+    for renames in range(len(names)):
 
         restore(out, old)
-        monkeypatch.setattr("survey.build_folder.os.replace", replace_then_die)
+        monkeypatch.setattr("survey.build_folder.os.replace", dying_replace(renames))
         with pytest.raises(Killed):
             publish(work, out, names)
         monkeypatch.setattr("survey.build_folder.os.replace", real_replace)

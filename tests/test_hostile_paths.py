@@ -8,8 +8,8 @@ import threading
 from pathlib import Path
 
 import pytest
-
 from conftest import REPO, VALID_ENTRY, KnowledgeBaseFolder
+
 from survey.build import build
 from survey.check import check
 

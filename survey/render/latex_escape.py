@@ -27,8 +27,12 @@ _SPECIALS = {
 }
 # Characters that T1/TS1 lack but whose look-alike they have (pdftotext reads micro sign back as mu under NFKC).
 _LOOKALIKES = {"\u03bc": "\u00b5"}
-# Characters after which the next one must not join a T1 ligature ("--" -> en dash, ",," -> low quotes).
-_LIGATURE_BREAK = {"-": "-{}", ",": ",{}"}
+# Pairs that a T1 font joins into one glyph ("--" -> en dash, ",," -> low quotes, "!‘" -> inverted mark,
+# "‘‘" -> double quote, "–-" -> em dash): an empty group between the two keeps both.
+_LIGATURES = {("-", "-"), (",", ","), ("!", "\u2018"), ("?", "\u2018"), ("\u2018", "\u2018"), ("\u2019", "\u2019"),
+              ("\u2013", "-")}
+# Characters that T1 sets with another one's glyph, and so take part in its ligatures (hyphen, figure dash).
+_LIGATURE_GLYPH = {"\u2010": "-", "\u2012": "\u2013"}
 
 # What stands for a character that cannot be typeset at all (no fold exists).
 PLACEHOLDER = "?"
@@ -135,8 +139,8 @@ class Escaper:
             if pending_space:
                 out.append(" ")
                 pending_space = False
-            if previous in _LIGATURE_BREAK and char == previous:
-                out[-1] = _LIGATURE_BREAK[previous]
+            if (_LIGATURE_GLYPH.get(previous, previous), _LIGATURE_GLYPH.get(char, char)) in _LIGATURES:
+                out.append("{}")
             previous = char
             char = _LOOKALIKES.get(char, char)
             if char in _SPECIALS:

@@ -1,0 +1,451 @@
+"""The fuzz targets: each makes a sample from a random.Random and runs it, raising Broken when an invariant fails.
+
+Any other exception out of `run` is a crash of the code under test (a traceback a user would see).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import random
+import re
+import shutil
+import subprocess
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Protocol
+
+import yaml
+
+from fuzz import inputs, tex
+from survey.diagnostics import Diagnostic
+
+REPO = Path(__file__).resolve().parents[1]
+# Line breaks as YAML (libyaml) counts them: a diagnostic's line must exist in the file.
+_BREAKS = re.compile("\r\n|[\r\n\x85\u2028\u2029]")
+TARGET_NAMES = ("yaml", "check", "query", "bibimport", "escape")
+
+
+class Broken(Exception):
+    """An invariant that does not hold for a sample: its short name, and what happened."""
+
+    def __init__(self, invariant: str, detail: str) -> None:
+        super().__init__(f"{invariant}: {detail}")
+        self.invariant = invariant
+
+
+@dataclass
+class Sample:
+    """One generated input: what `run` needs, how many cases it counts as, and what a reproducer shows."""
+
+    payload: Any
+    files: dict[str, bytes | str | None] = field(default_factory=dict)  # shown in the reproducer; None: deleted
+    steps: list[str] = field(default_factory=list)  # how the input was made (mutations applied)
+    cases: int = 1
+
+
+class Target(Protocol):
+    name: str
+    time_limit: float  # seconds one sample may take before it counts as a hang
+    share: float  # its turn's length relative to the others' (slow cases with much to find get longer turns)
+
+    def generate(self, rng: random.Random) -> Sample: ...
+
+    def run(self, sample: Sample) -> None: ...
+
+
+def line_count(raw: bytes | str) -> int:
+    """How many lines a file has, counting every line break YAML knows (CR, LF, CRLF, NEL, LS, PS)."""
+    text = raw.decode("utf-8", errors="replace") if isinstance(raw, bytes) else raw
+    return len(_BREAKS.findall(text)) + 1
+
+
+def require_located(diagnostic: Diagnostic, lines_of: dict[str, int], what: str = "diagnostic") -> None:
+    """The diagnostic and its related locations name a known file, with 1 <= line <= lines + 1 and column >= 1."""
+    for where in (diagnostic.location, *diagnostic.related):
+        if where.path not in lines_of:
+            raise Broken("unknown-file", f"{what} names an unknown file {where.path!r}: {diagnostic.as_text()}")
+        if not 1 <= where.line <= lines_of[where.path] + 1 or where.column < 1:
+            raise Broken("outside-file", f"{what} points outside {where.path} ({lines_of[where.path]} lines): "
+                         f"{where.line}:{where.column}: {diagnostic.as_text()}")
+    if not diagnostic.code or not diagnostic.message:
+        raise Broken("no-code-or-message", f"{what} without a code or message: {diagnostic!r}")
+    if "\n" in diagnostic.as_text() or "\r" in diagnostic.as_text():
+        raise Broken("not-one-line", f"{what} takes more than one line: {diagnostic.as_text()!r}")
+
+
+def real_entries() -> dict[str, bytes]:
+    """The knowledge base's entries, by file name."""
+    return {p.name: p.read_bytes() for p in sorted((REPO / "entries").glob("*.yaml"))}
+
+
+def copy_knowledge_base(root: Path) -> None:
+    """taxonomy.yaml, paper/ and entries/ of the repository, into `root`."""
+    root.mkdir(parents=True, exist_ok=True)
+    shutil.copy(REPO / "taxonomy.yaml", root / "taxonomy.yaml")
+    shutil.copytree(REPO / "paper", root / "paper", dirs_exist_ok=True)
+    shutil.copytree(REPO / "entries", root / "entries", dirs_exist_ok=True)
+
+
+# --- yaml ---------------------------------------------------------------------------------------------------------
+
+class YamlTarget:
+    """Bytes into parse_yaml: never raises; every diagnostic names the file, on one of its lines; fatal is reported."""
+
+    name = "yaml"
+    time_limit = 10.0
+    share = 1.0
+    path = "entries/fuzz-input.yaml"
+
+    def __init__(self) -> None:
+        self.entries = [raw.decode("utf-8") for raw in real_entries().values()]
+
+    def generate(self, rng: random.Random) -> Sample:
+        raw = inputs.yaml_document(rng, self.entries)
+        return Sample(raw, {"input.yaml": raw})
+
+    def run(self, sample: Sample) -> None:
+        from survey.yamlsource import parse_yaml
+
+        raw: bytes = sample.payload
+        loaded = parse_yaml(raw, self.path)
+        lines = {self.path: line_count(raw)}
+        for diagnostic in loaded.diagnostics:
+            require_located(diagnostic, lines)
+        if loaded.fatal and not any(d.is_error for d in loaded.diagnostics):
+            raise Broken("fatal-without-error", f"parse_yaml gave no data and no error (data {loaded.data!r})")
+        for table in (loaded.source.values, loaded.source.keys):
+            for path, (line, column) in table.items():
+                if not 1 <= line <= lines[self.path] + 1 or column < 1:  # libyaml ends the stream on a new line
+                    raise Broken("source-map-outside-file", f"{list(path)} at {line}:{column} is outside the file")
+
+
+# --- check --------------------------------------------------------------------------------------------------------
+
+class CheckTarget:
+    """Mutated real entries in a copy of the knowledge base through survey.check.check (and now and then the CLI)."""
+
+    name = "check"
+    time_limit = 60.0
+    share = 3.0
+    cli_every = 40  # every how many cases the real CLI runs too (0: never)
+
+    def __init__(self, workdir: Path) -> None:
+        self.root = workdir / "check-kb"
+        copy_knowledge_base(self.root)
+        self.originals = real_entries()
+        self.texts = {name: raw.decode("utf-8") for name, raw in self.originals.items()}
+        self.runs = 0
+        self.cli_runs = 0
+        self.require_clean("the unmutated copy of the knowledge base")
+
+    def require_clean(self, what: str) -> None:
+        from survey.check import check
+
+        result = check(self.root)
+        if result.diagnostics:
+            shown = "; ".join(d.as_text() for d in result.diagnostics[:5])
+            raise Broken("corpus-not-clean", f"{what} is not clean: {shown}")
+
+    def generate(self, rng: random.Random) -> Sample:
+        files: dict[str, bytes | str | None] = {}
+        steps: list[str] = []
+        names = sorted(self.texts)
+        for name in rng.sample(names, rng.choice((1, 1, 1, 1, 2, 3))):
+            mutated = inputs.mutate_entry(rng, self.texts[name])
+            files[f"entries/{name}"] = mutated.data
+            steps.append(f"{name}: {', '.join(mutated.steps)}")
+        roll = rng.random()
+        if roll < 0.08:  # a second file holding a (mutated) copy of an entry: duplicate ids, DOIs, ORCIDs
+            source = rng.choice(names)
+            copy = inputs.mutate_entry(rng, self.texts[source]).data if rng.random() < 0.5 else self.originals[source]
+            files[f"entries/{rng.choice(('fuzz-copy', source[:-5] + '-b', 'zz'))}.yaml"] = copy
+            steps.append(f"copy of {source}")
+        elif roll < 0.12:  # an entry removed: draws_on of others dangles
+            gone = rng.choice(names)
+            files[f"entries/{gone}"] = None
+            steps.append(f"deleted {gone}")
+        return Sample(files, dict(files), steps)
+
+    def run(self, sample: Sample) -> None:
+        from survey.check import check
+
+        files: dict[str, bytes | None] = sample.payload
+        try:
+            for name, content in files.items():
+                path = self.root / name
+                if content is None:
+                    path.unlink()
+                else:
+                    path.write_bytes(content)
+            result = check(self.root)
+            lines = self._lines_by_display_path(result.diagnostics, Path.cwd())
+            for diagnostic in result.diagnostics:
+                require_located(diagnostic, lines)
+            if self.cli_every and self.runs % self.cli_every == 0:
+                self._run_cli(result.diagnostics)
+        finally:
+            self._restore(files)
+            self.runs += 1
+        if self.runs % 50 == 0:
+            self.require_clean("the knowledge base restored after a mutation")
+
+    def _lines_by_display_path(self, diagnostics: list[Diagnostic], base: Path) -> dict[str, int]:
+        """Line counts of the files the diagnostics name, when they exist inside the knowledge base."""
+        lines: dict[str, int] = {}
+        root = self.root.resolve()
+        for diagnostic in diagnostics:
+            for where in (diagnostic.location, *diagnostic.related):
+                path = (base / where.path).resolve()
+                if where.path and path.is_file() and path.is_relative_to(root):
+                    lines[where.path] = line_count(path.read_bytes())
+        return lines
+
+    def _run_cli(self, in_process: list[Diagnostic]) -> None:
+        """`python3 -m survey check --format json` on the same files: exit 0 or 1, JSON, the same diagnostics."""
+        self.cli_runs += 1
+        done = subprocess.run([sys.executable, "-m", "survey", "check", "--format", "json"], cwd=self.root,
+                              capture_output=True, text=True, timeout=120, check=False, errors="replace",
+                              env={**os.environ, "PYTHONPATH": str(REPO)})
+        if "Traceback" in done.stdout + done.stderr or done.returncode not in (0, 1):
+            raise Broken("cli-crash",
+                         f"survey check exited {done.returncode}:\n{done.stderr[-3000:]}\n{done.stdout[-2000:]}")
+        try:
+            reported = json.loads(done.stdout)
+        except json.JSONDecodeError as exc:
+            raise Broken("cli-no-json", f"survey check --format json printed no JSON ({exc}):\n{done.stdout[-2000:]}") \
+                from None
+        expected = 1 if any(d.is_error for d in in_process) else 0
+        if done.returncode != expected:
+            raise Broken("cli-exit-status", f"survey check exited {done.returncode}, expected {expected}")
+        root = self.root.resolve()
+        cli = sorted((str((root / d["path"]).resolve()), d["line"], d["column"], d["code"]) for d in reported)
+        library = sorted((str((Path.cwd() / d.location.path).resolve()), d.location.line, d.location.column, d.code)
+                         for d in in_process)
+        if cli != library:
+            raise Broken("cli-disagrees", f"the CLI and the library disagree:\nCLI {cli}\nlibrary {library}")
+
+    def _restore(self, files: dict[str, bytes | None]) -> None:
+        for name in files:
+            path = self.root / name
+            original = self.originals.get(Path(name).name) if name.startswith("entries/") else None
+            if original is not None:
+                path.write_bytes(original)
+            elif path.exists():
+                path.unlink()
+        shutil.rmtree(self.root / ".survey-cache", ignore_errors=True)
+
+
+# --- query --------------------------------------------------------------------------------------------------------
+
+class QueryTarget:
+    """Queries into the parser and the evaluator on the real corpus: a result or a located QueryError, no other."""
+
+    name = "query"
+    time_limit = 20.0
+    share = 1.0
+
+    def __init__(self) -> None:
+        from survey.cache import load_index
+        from survey.query.fields import CONDITION_FIELDS, ENTRY_FIELDS
+
+        self.index = load_index(REPO, use_cache=False)
+        taxonomy = self.index.taxonomy
+        metrics = [name for term in taxonomy["metric"] for name in (term.id, term.label, *term.aliases)]
+        terms = [name for vocabulary in taxonomy.vocabularies.values() for term in vocabulary
+                 for name in (term.id, *term.aliases[:1])]
+        units = sorted({unit for row in self.index.unit_table.values() for unit in row})
+        self.words = inputs.QueryWords(
+            fields=tuple(n for spec in ENTRY_FIELDS for n in (spec.name, *spec.aliases)),
+            conditions=tuple(n for spec in CONDITION_FIELDS for n in (spec.name, *spec.aliases)),
+            metrics=tuple(metrics), terms=tuple(terms), units=tuple(units) or ("x",))
+        self.all_ids = {record["id"] for record in self.index.records}
+
+    def generate(self, rng: random.Random) -> Sample:
+        roll = rng.random()
+        query = inputs.random_query_text(rng) if roll < 0.3 else inputs.grammar_query(rng, self.words)
+        return Sample(query, {"query.txt": query})
+
+    def run(self, sample: Sample) -> None:
+        from survey.query.evaluate import select
+        from survey.query.syntax import QueryError, parse
+
+        query: str = sample.payload
+        try:
+            parse(query)
+        except QueryError as problem:
+            _require_query_error(problem, query)
+        try:
+            found = {record["id"] for record in select(query, self.index)}
+        except QueryError as problem:
+            _require_query_error(problem, query)
+            return
+        if not query.strip():
+            return
+        try:
+            negated = {record["id"] for record in select(f"NOT ({query})", self.index)}
+        except QueryError as problem:
+            raise Broken("negation-fails", f"'{query}' runs but 'NOT ({query})' does not: {problem.render(query)}") \
+                from None
+        if negated != self.all_ids - found:
+            raise Broken("negation-not-complement", f"'NOT ({query})' is not the complement of '{query}': both match "
+                         f"{sorted(found & negated)[:5]}, neither {sorted(self.all_ids - found - negated)[:5]}")
+
+
+def _require_query_error(problem: Exception, query: str) -> None:
+    start, end = getattr(problem, "start", -1), getattr(problem, "end", -1)
+    if not (0 <= start <= len(query) and start < end <= len(query) + 1):
+        raise Broken("error-span", f"span {start}..{end} is outside the query of {len(query)} characters: {problem}")
+    rendered = problem.render(query)  # type: ignore[attr-defined]
+    if not rendered.startswith("error[") or not getattr(problem, "message", ""):
+        raise Broken("error-render", f"QueryError renders without its message: {rendered!r}")
+
+
+# --- bibimport ----------------------------------------------------------------------------------------------------
+
+class BibImportTarget:
+    """BibTeX text into read_bibtex and import_bibtex: never raises, every record reported with a line of the file,
+    every entry written reads back as YAML with the record's title."""
+
+    name = "bibimport"
+    time_limit = 60.0
+    share = 2.0
+
+    def __init__(self, workdir: Path) -> None:
+        from survey.taxonomy import load_taxonomy
+
+        self.root = workdir / "bibimport-kb"
+        copy_knowledge_base(self.root)
+        self.originals = set(os.listdir(self.root / "entries"))
+        taxonomy, _ = load_taxonomy(str(self.root / "taxonomy.yaml"))
+        assert taxonomy is not None
+        self.taxonomy = taxonomy
+        self.records = []
+        for raw in real_entries().values():
+            data = yaml.safe_load(raw)
+            if isinstance(data, dict) and isinstance(data.get("bibtex"), str):
+                self.records.append(data["bibtex"])
+
+    def generate(self, rng: random.Random) -> Sample:
+        text = inputs.bibtex_text(rng, self.records)
+        return Sample(text, {"input.bib": text})
+
+    def run(self, sample: Sample) -> None:
+        from survey.bibimport import import_bibtex, read_bibtex
+        from survey.yamlsource import parse_yaml
+
+        text: str = sample.payload
+        lines = line_count(text)
+        items = read_bibtex(text)
+        for item in items:
+            if not 1 <= item.line <= lines + 1:
+                raise Broken("record-line", f"record '{item.key}' reported on line {item.line} of a {lines}-line file")
+            if item.draft is None and not item.problem:
+                raise Broken("record-unreported", f"record '{item.key}' (line {item.line}): no draft, no problem")
+        try:
+            outcomes = import_bibtex(self.root, text, self.taxonomy)
+            if len(outcomes) != len(items):
+                raise Broken("records-lost", f"{len(items)} records read but {len(outcomes)} reported by import_bibtex")
+            for item, outcome in zip(items, outcomes):
+                if not 1 <= outcome.line <= lines + 1 or not outcome.message:
+                    raise Broken("outcome-unlocated", f"outcome without a line of the file or a message: {outcome}")
+                if outcome.status != "created":
+                    continue
+                if outcome.path is None or not outcome.path.is_file():
+                    raise Broken("created-no-file", f"record '{item.key}' reported created but no file: {outcome}")
+                loaded = parse_yaml(outcome.path.read_bytes(), str(outcome.path))
+                if loaded.fatal or loaded.diagnostics or not isinstance(loaded.data, dict):
+                    raise Broken("entry-unreadable", f"the entry written for '{item.key}' does not read back as YAML: "
+                                 + "; ".join(d.as_text() for d in loaded.diagnostics)
+                                 + "\n" + outcome.path.read_text(encoding="utf-8", errors="replace"))
+                title = item.draft["title"] if item.draft else None
+                if loaded.data.get("title") != title or loaded.data.get("id") != outcome.path.stem:
+                    raise Broken("entry-title-lost", f"the entry written for '{item.key}' reads back with title "
+                                 f"{loaded.data.get('title')!r} and id {loaded.data.get('id')!r}, not {title!r} "
+                                 f"and {outcome.path.stem!r}")
+        finally:
+            for name in set(os.listdir(self.root / "entries")) - self.originals:
+                (self.root / "entries" / name).unlink()
+
+
+# --- escape -------------------------------------------------------------------------------------------------------
+
+_ALLOWED = re.compile(r"\\(textbackslash|textasciitilde|textasciicircum|textless|textgreater|textbar|textquotedbl|"
+                      r"textquotesingle|textasciigrave|textsuperscript|cjktext)\{|\\[&%$#_{}]|\{\}|\{[\[\]]\}|\{\?\}")
+
+
+class EscapeTarget:
+    """Batches of random strings escaped into one document: pdflatex compiles it, every sample prints, and each
+    typesettable sample prints exactly as itself."""
+
+    name = "escape"
+    time_limit = 600.0
+    share = 2.0
+
+    def __init__(self, workdir: Path, batch: tuple[int, int] = (100, 300)) -> None:
+        from survey.render.latex_escape import detect_charset
+
+        if not tex.HAVE_TEX:
+            raise RuntimeError("the escape target needs pdflatex and pdftotext")
+        self.folder = workdir / "escape"
+        self.charset = detect_charset()
+        self.alphabet = tex.typesettable_alphabet(self.charset)
+        self.batch = batch
+        self.documents = 0
+
+    def generate(self, rng: random.Random) -> Sample:
+        samples: list[tuple[str, bool]] = []
+        for _ in range(rng.randint(*self.batch)):
+            if rng.random() < 0.5:
+                text = "".join(rng.choice(self.alphabet) for _ in range(rng.randint(1, 24)))
+                samples.append((text, True))
+            else:
+                maker = inputs.tex_hostile_text if rng.random() < 0.5 else inputs.unicode_text
+                samples.append((maker(rng), False))
+        shown = "\n".join(f"{'typesettable' if checked else 'any'} {text!r}" for text, checked in samples)
+        return Sample(samples, {"samples.txt": shown}, cases=len(samples))
+
+    def run(self, sample: Sample) -> None:
+        from survey.render.latex_escape import Escaper
+
+        samples: list[tuple[str, bool]] = sample.payload
+        escaper = Escaper(self.charset)
+        for text, _ in samples:
+            require_plain_escape(text, escaper(text))
+        texts = [text for text, _ in samples]
+        self.documents += 1
+        typeset = tex.typeset(texts, self.charset, self.folder)
+        if not typeset.compiled:
+            culprits = tex.smallest_failing(texts, self.charset, self.folder)
+            raise Broken("tex-fails", "pdflatex failed on escaped text; smallest failing part:\n"
+                         + "\n".join(f"{t!r} -> {escaper(t)!r}" for t in culprits) + "\n" + typeset.log)
+        for (text, checked), printed in zip(samples, typeset.printed):
+            if printed is None:
+                raise Broken("text-swallowed", f"{text!r} (escaped {escaper(text)!r}) swallowed the text after it")
+            if checked and printed != tex.expected_print(text):
+                raise Broken("printed-differently", f"{text!r} printed as {printed!r}, not "
+                             f"{tex.expected_print(text)!r} (escaped {escaper(text)!r})")
+
+
+def require_plain_escape(text: str, out: str) -> None:
+    """The escaper's output holds no markup but its own commands, balanced braces and no line break."""
+    stripped = _ALLOWED.sub("", out).replace("}", "").replace("~", "", text.count("\u00a0"))
+    bare = out.replace(r"\{", "").replace(r"\}", "")
+    if re.search(r"[\\{&%$#_^~]", stripped) or bare.count("{") != bare.count("}") or "\n" in out:
+        raise Broken("markup-leak", f"escaping {text!r} leaves markup: {out!r}")
+
+
+def make_target(name: str, workdir: Path) -> Target:
+    """The target called `name`, set up in `workdir` (a temporary folder it may fill)."""
+    if name == "yaml":
+        return YamlTarget()
+    if name == "check":
+        return CheckTarget(workdir)
+    if name == "query":
+        return QueryTarget()
+    if name == "bibimport":
+        return BibImportTarget(workdir)
+    if name == "escape":
+        return EscapeTarget(workdir)
+    raise ValueError(f"unknown target {name!r}; known: {', '.join(TARGET_NAMES)}")
