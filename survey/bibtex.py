@@ -42,5 +42,12 @@ def parse_record(text: str) -> tuple[BibRecord | None, list[BibProblem]]:
     if len(entries) > 1:
         problems.append(BibProblem(entries[1].start_line + 1, f"{len(entries)} BibTeX records; an entry holds one"))
     first = entries[0]
+    for block in library.blocks:
+        raw = str(getattr(block, "raw", "") or "").strip()
+        if type(block).__name__ == "ImplicitComment" and block.start_line > first.start_line and raw:
+            shown = " ".join(raw[:40].split())
+            problems.append(BibProblem(block.start_line + 1, f"text after the record's end: '{shown}'; an "
+                                       "unbalanced '}' ends a record early (write \\} for a literal brace)"))
+            break
     fields = {field.key.lower(): str(field.value) for field in first.fields}
     return BibRecord(first.entry_type.lower(), first.key, fields), problems

@@ -8,6 +8,7 @@ outputs as they were. Writes only files whose content changed (so timestamps sta
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -150,7 +151,7 @@ def _build_locked(root: Path, venue: str, out: Path, pdf: bool, progress: Callab
     document = render(1.0)
     sources = sorted(document.files) + [f"{FIGURES_DIR}/{f.file_name}" for f in figures]
     diagnostics = [d for d in checked.diagnostics if not d.is_error] + list(authors.diagnostics)
-    diagnostics += [warning(Location(str(out / MAIN_FILE)), "render", message) for message in document.warnings]
+    diagnostics += [_render_warning(message, Location(str(out / MAIN_FILE))) for message in document.warnings]
     if not pdf:
         publish(work, out, sources)
         _write_citation(root, metadata, authors)
@@ -194,6 +195,18 @@ def _links_out_of_repository(root: Path, templates: Path) -> list[Diagnostic]:
         paths += sorted(templates.rglob("*"))
     found = [outside_repository(path, root, display_path(path)) for path in paths]
     return [problem for problem in found if problem is not None]
+
+
+_LOCATED = re.compile(r"^(?P<path>[^:\s][^:]*):(?P<line>\d+):(?P<column>\d+): (?P<message>.+)$", re.DOTALL)
+
+
+def _render_warning(message: str, generated: Location) -> Diagnostic:
+    """A renderer's warning at the place it names (`entries/x.yaml:67:9: ...`), else at the generated file."""
+    located = _LOCATED.match(message)
+    if located is None:
+        return warning(generated, "render", message)
+    where = Location(located["path"], int(located["line"]), int(located["column"]))
+    return warning(where, "render", located["message"])
 
 
 def _low_space(out: Path) -> list[Diagnostic]:

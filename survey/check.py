@@ -10,10 +10,9 @@ from pathlib import Path
 from typing import Any
 
 from survey import identifiers, units
-from survey.diagnostics import Diagnostic, Location, error, warning
+from survey.diagnostics import Diagnostic, Location, error, one_line, warning
 from survey.knowledge_base import EntryFile, KnowledgeBase, load_knowledge_base
 from survey.model import Entry, Metric, term_fields
-from survey.model_errors import one_line
 from survey.taxonomy import Taxonomy, normalise
 from survey.yamlsource import Path as DataPath
 from survey.yamlsource import SourceMap

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from enum import Enum
@@ -12,6 +13,14 @@ class Severity(str, Enum):
     ERROR = "error"
     WARNING = "warning"
 
+
+
+_LINE_BREAKING = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+
+
+def one_line(value: object) -> str:
+    """`value` as text for a one-line message: line breaks and other controls written as escapes (\\n, \\x84)."""
+    return _LINE_BREAKING.sub(lambda match: repr(match.group())[1:-1], str(value))
 
 @dataclass(frozen=True, order=True)
 class Location:
@@ -45,8 +54,9 @@ class Diagnostic:
         return (self.location.path, self.location.line, self.location.column, self.code)
 
     def as_text(self) -> str:
-        text = f"{self.location}: {self.severity.value}[{self.code}] {self.message}"
-        return f"{text}; {self.hint}" if self.hint else text
+        """One line, always: a line break in a quoted value is written as an escape."""
+        text = f"{self.location}: {self.severity.value}[{self.code}] {one_line(self.message)}"
+        return f"{text}; {one_line(self.hint)}" if self.hint else text
 
     def as_dict(self) -> dict[str, object]:
         return {

@@ -9,6 +9,9 @@ ENTRY_ID = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 ID_RULE = "ids are lower-case ASCII words joined by hyphens, e.g. attacc-asplos24"
 
 _DOI = re.compile(r"^10\.\d{4,9}/\S+$")
+# The characters DOI suffixes use in practice (Crossref's pattern, plus <>[]+ of older SICI DOIs); anything else,
+# such as a backslash, brace, % or #, would be markup or a URL fragment in refs.bib.
+_DOI_SUFFIX = re.compile(r"^[-._;()/:A-Za-z0-9<>\[\]+]+$")
 _ARXIV_NEW = re.compile(r"^\d{4}\.\d{4,5}(v\d+)?$")
 _ARXIV_OLD = re.compile(r"^[a-z][a-z.\-]*(\.[A-Z]{2})?/\d{7}(v\d+)?$")
 _EMAIL = re.compile(r"^[A-Za-z0-9._%+\-]+@[A-Za-z0-9\-]+(\.[A-Za-z0-9\-]+)*\.[A-Za-z]{2,}$")
@@ -21,6 +24,11 @@ def doi_problem(doi: str) -> str | None:
         return "write the bare DOI without the resolver prefix, e.g. 10.1145/3620665.3640422"
     if not _DOI.match(doi):
         return "a DOI looks like 10.1145/3620665.3640422 (prefix 10.NNNN, a slash, a suffix)"
+    suffix = doi.split("/", 1)[1]
+    if not _DOI_SUFFIX.match(suffix):
+        odd = sorted({char for char in suffix if not _DOI_SUFFIX.match(char)})
+        return (f"a DOI suffix uses letters, digits and -._;()/:<>[]+ only, not {' '.join(repr(c) for c in odd)}; "
+                "copy the DOI from the publisher's page")
     return None
 
 

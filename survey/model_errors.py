@@ -4,13 +4,12 @@ from __future__ import annotations
 
 import copy
 import difflib
-import re
 import typing
 from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
-from survey.diagnostics import Diagnostic, error
+from survey.diagnostics import Diagnostic, error, one_line
 from survey.model import Entry, _nested_model
 from survey.yamlsource import Path, SourceMap
 
@@ -27,14 +26,6 @@ _TYPE_WORDS = {
     "model_type": "a mapping", "model_attributes_type": "a mapping", "bool_type": "true or false",
     "date_type": "a date (YYYY-MM-DD)", "date_parsing": "a date (YYYY-MM-DD)", "date_from_datetime_parsing": "a date",
 }
-
-
-_LINE_BREAKING = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029]")
-
-
-def one_line(value: object) -> str:
-    """`value` as text for a one-line message: line breaks and other controls written as escapes (\\n, \\x84)."""
-    return _LINE_BREAKING.sub(lambda match: repr(match.group())[1:-1], str(value))
 
 
 def _data_path(loc: tuple[Any, ...], data: Any) -> Path:

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from survey.diagnostics import Diagnostic, Location, error
+from survey.identifiers import ENTRY_ID
 from survey.yamlsource import SourceMap, read_yaml_file
 
 # The vocabularies the entry model refers to; a taxonomy without one of them cannot check entries.
@@ -243,6 +244,11 @@ def _read_term(vocabulary: str, raw: Any, path: tuple[Any, ...], source: SourceM
         out.append(error(where, "taxonomy-structure", f"term needs text for: {', '.join(missing)}"))
         if "id" in missing:
             return None
+    if not ENTRY_ID.match(raw["id"]):  # term ids become LaTeX labels, query values and file-safe names
+        out.append(error(source.locate(path + ("id",)), "taxonomy-structure",
+                         f"term id '{raw['id']}' is not lower-case ASCII words joined by hyphens",
+                         "write ids like 'analog-noise'; the label holds the words as printed"))
+        return None
     aliases = raw.get("aliases") or []
     if not isinstance(aliases, list) or not all(isinstance(a, (str, int, float)) for a in aliases):
         out.append(error(source.locate(path + ("aliases",)), "taxonomy-structure", "aliases must be a list of words"))

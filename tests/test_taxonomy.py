@@ -155,3 +155,12 @@ def test_metric_directions_and_measured_methods_come_from_the_taxonomy(taxonomy:
     assert taxonomy["metric"].terms["technology-node"].better is None  # shown, never ranked
     assert evidence_class(taxonomy, "silicon") == MEASURED
     assert evidence_class(taxonomy, "cycle-simulation") == SIMULATED
+
+
+@pytest.mark.parametrize("bad_id", ["pre cision", "Precision", "x\\\\input{y}", "a--b"])
+def test_taxonomy_check_refuses_a_term_id_that_cannot_be_a_label(kb: KnowledgeBaseFolder, bad_id: str) -> None:
+    # Term ids become LaTeX labels (\label{sec:challenge-ID}) and query values: a build crashed on such an id.
+    kb.edit_taxonomy("      - id: precision", f'      - id: "{bad_id}"')
+    found = taxonomy_problem(kb, "taxonomy-structure")
+    assert found["line"] == line_of((kb.root / "taxonomy.yaml").read_text(), f'id: "{bad_id}"')
+    assert "lower-case ASCII words" in str(found["message"])

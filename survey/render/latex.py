@@ -8,6 +8,7 @@ lets the compile step map a TeX error back to that entry.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -437,9 +438,35 @@ class CcsLine:
     concept: Raw
 
 
-def ccs_concept(path: str, escaper: Escaper) -> Raw:
-    """An ACM CCS path for \\ccsdesc: its '~' separators stay, the words between are escaped."""
-    return Raw("~".join(escaper(part.strip()) for part in path.split("~")))
+def ccs_concept(path: str, escaper: Escaper) -> Raw | None:
+    """An ACM CCS path for \\ccsdesc: its '~' separators stay, the words between are escaped; None when its top
+    level is not plain text, which acmart turns into a control sequence name (\\csname CCS@General@...)."""
+    top, *rest = (part.strip() for part in path.split("~"))
+    if escaper(top) != top:
+        return None
+    return Raw("~".join([top, *(_ccs_level(escaper(part)) for part in rest)]))
+
+
+def _ccs_level(tex: str) -> str:
+    """One level of a CCS path for acmart, which splits the path at `~`: a no-break space (the escaper's `~`) goes
+    in braces. acmart takes a level that starts with two equal tokens ("LLM", "\\&\\&") for an empty one (it tests
+    \\ifx#3\\relax\\relax) and prints it elsewhere; an empty group in front keeps it from starting that way."""
+    tex = tex.replace("~", "{~}")
+    first = re.findall(r"\\[A-Za-z]+|\\.|.", tex, flags=re.DOTALL)[:2]
+    return "{}" + tex if len(first) == 2 and first[0] == first[1] else tex
+
+
+def ccs_lines(metadata: Metadata, escaper: Escaper) -> tuple[list[CcsLine], list[str]]:
+    """The \\ccsdesc lines of the metadata's CCS concepts, and a warning for each concept left out."""
+    lines, warnings = [], []
+    for concept in metadata.ccs:
+        tex = ccs_concept(concept.concept, escaper)
+        if tex is None:
+            warnings.append(f"CCS concept '{concept.concept}' left out: its top level must be plain text, such as "
+                            "'Hardware' or 'Computing methodologies'")
+        else:
+            lines.append(CcsLine(concept.significance, tex))
+    return lines, warnings
 
 
 @dataclass
@@ -470,6 +497,7 @@ def render_document(*, views: SurveyViews, authors: AuthorList, metadata: Metada
     listed = authors.listed()
     first = listed.authors[0].parts.family if listed.authors else "Editors"
     bibliography = build_bibliography(entries, escaper)
+    ccs, ccs_warnings = ccs_lines(metadata, escaper)
     context = {
         "preamble": preamble(escaper.charset),
         "meta": metadata,
@@ -497,10 +525,10 @@ def render_document(*, views: SurveyViews, authors: AuthorList, metadata: Metada
         "wide_figure": Raw("figure*" if chosen.two_column else "figure"),
         "keywords": list(metadata.keywords),
         "ieee_keywords": list(metadata.ieee_keywords or metadata.keywords),
-        "ccs": [CcsLine(c.significance, ccs_concept(c.concept, escaper)) for c in metadata.ccs],
+        "ccs": ccs,
     }
     text = env.get_template(chosen.template).render(context)
     files = {MAIN_FILE: text, "refs.bib": bibliography.text}
     if introduction is not None:
         files[INTRODUCTION_FILE] = introduction
-    return RenderedDocument(files, warnings + bibliography.warnings + escaper.warnings())
+    return RenderedDocument(files, warnings + ccs_warnings + bibliography.warnings + escaper.warnings())
