@@ -9,6 +9,7 @@ with libyaml alone, without the entry model. The rules themselves are `survey.ch
 from __future__ import annotations
 
 import re
+import stat
 import subprocess
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -168,11 +169,13 @@ def _scan_remembered(path: Path, scans: dict[str, Any]) -> Any:
     from survey.yamlsource import LoadedYaml, SourceMap
 
     try:
-        info = path.stat()
+        info = path.lstat()  # one system call for the usual case, a regular file
+        if stat.S_ISLNK(info.st_mode) and escaping_target(path, path.parent.parent) is None:
+            info = path.stat()
     except OSError:
         return None
-    if not path.is_file() or escaping_target(path, path.parent.parent) is not None:
-        return None  # not read: load_entry_file reports it when the file is checked
+    if not stat.S_ISREG(info.st_mode):
+        return None  # a link out of the repository, a pipe, a folder: load_entry_file reports it when checked
     shown = display_path(path)
     stamp = [info.st_size, info.st_mtime_ns]
     remembered = scans.get(shown)

@@ -60,7 +60,8 @@ def check_entry_file(entry_file: EntryFile, taxonomy: Taxonomy | None) -> list[D
     data = entry_file.loaded.data
     if isinstance(data, dict):
         out.extend(_check_file_name(entry_file.path, data.get("id")))
-        out.extend(_check_text_lengths(data, entry_file.loaded.source))
+        if _may_hold_long_text(entry_file.path):
+            out.extend(_check_text_lengths(data, entry_file.loaded.source))
     if entry_file.checkable is not None and taxonomy is not None:
         out.extend(check_entry(entry_file.checkable, taxonomy))
     return out
@@ -68,6 +69,16 @@ def check_entry_file(entry_file: EntryFile, taxonomy: Taxonomy | None) -> list[D
 
 MAX_TEXT = 8_000  # characters in one value: five times the longest real one, and safely below the 200,000
 # characters TeX reads as one line even when every character is escaped into a control sequence
+
+
+def _may_hold_long_text(path: str) -> bool:
+    """False when the file is too small to hold a value over MAX_TEXT (a value is never longer than its file)."""
+    import os
+
+    try:
+        return os.path.getsize(path) > MAX_TEXT
+    except OSError:
+        return True
 
 
 def _check_text_lengths(data: Any, source: SourceMap, path: DataPath = ()) -> Iterator[Diagnostic]:

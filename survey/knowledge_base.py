@@ -157,7 +157,8 @@ def load_knowledge_base(root: Path, extra_paths: Iterable[Path] = ()) -> Knowled
     """Read the taxonomy and every entry under `root/entries`, plus any other files named."""
     taxonomy, diagnostics = load_root_taxonomy(root)
     paths = entry_paths(root)
-    known = {os.path.realpath(p) for p in paths}  # realpath, unlike resolve, never raises on a loop of links
+    extra_paths = list(extra_paths)
+    known = {os.path.realpath(p) for p in paths} if extra_paths else set()  # realpath never raises on a loop
     for extra in extra_paths:
         if os.path.realpath(extra) not in known:
             paths.append(extra)

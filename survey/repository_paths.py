@@ -16,6 +16,13 @@ def escaping_target(path: Path, root: Path) -> Path | None:
     lexical, base = Path(os.path.abspath(path)), Path(os.path.abspath(root))
     if lexical != base and base not in lexical.parents:
         return None
+    current = base
+    for part in lexical.relative_to(base).parts:  # the usual case, no link below the root, costs a few lstat calls
+        current = current / part
+        if current.is_symlink():
+            break
+    else:
+        return None
     real, real_base = Path(os.path.realpath(path)), Path(os.path.realpath(root))  # never raises, even on loops
     return None if real == real_base or real_base in real.parents else real
 
