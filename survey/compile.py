@@ -37,6 +37,7 @@ _TOOLCHAIN_VERSION = "latexmk-pdf/1"
 
 _ERROR = re.compile(r"^(?:\./)?(?P<file>[^:\n]+\.(?:tex|sty|cls|bbl|def|cfg|clo|fd)):(?P<line>\d+): (?P<msg>.+)$")
 _WARNING = re.compile(r"^(?:(?:Package|Class) (?P<pkg>\S+)|LaTeX(?: Font)?) Warning: (?P<msg>.*)$")
+_PAGE_OVERFLOW = re.compile(r"^Overfull \\vbox \((?P<amount>[\d.]+)pt too high\) has occurred while \\output is active")
 _BOX = re.compile(r"^Overfull \\[hv]box \((?P<amount>[\d.]+)pt too (?:wide|high)\)")
 _BOX_LINE = re.compile(r"lines? (\d+)")
 _ENTRY = re.compile(r"% entry: (?P<id>[a-z0-9-]+)\s*$")
@@ -204,6 +205,7 @@ def read_log(log: str, main: str, tex_lines: list[str], locate_entry: EntryLocat
     found: list[Diagnostic] = []
     lines = _join_continuations(log.splitlines())
     overfull: list[tuple[float, int | None]] = []
+    page_overflow: list[float] = []
     seen: set[tuple[str, str]] = set()
     shown_main = str(folder / main)
     for text in lines:
@@ -245,10 +247,19 @@ def read_log(log: str, main: str, tex_lines: list[str], locate_entry: EntryLocat
                 found.append(error(Location(shown_main), "tex-blocking-warning", message,
                                    "rows lost or '??' would be printed; see the log"))
             continue
+        match = _PAGE_OVERFLOW.match(text)
+        if match:
+            page_overflow.append(float(match.group("amount")))
+            continue
         match = _BOX.match(text)
         if match:
             at = _BOX_LINE.search(text)
             overfull.append((float(match.group("amount")), int(at.group(1)) if at else None))
+    if page_overflow:
+        found.append(warning(Location(shown_main), "page-overflow",
+                             f"{len(page_overflow)} page(s) hold more than fits (up to {max(page_overflow):.1f}pt); "
+                             "the class may cut what sticks out", "look for a very long title, author list, "
+                             "abstract or table cell; the first page is the usual place"))
     if any(d.code == "missing-latex-package" for d in found):  # the rest is TeX stopping because of it
         found = [d for d in found if d.code != "tex-error" or not _STOP_NOISE.search(d.message)]
     large = sorted({o for o in overfull if o[0] >= OVERFULL_REPORT_PT}, key=lambda o: (-o[0], o[1] or 0))

@@ -137,3 +137,16 @@ def test_a_missing_document_class_names_its_debian_package(tmp_path: Path) -> No
     found = read_log(log, "main.tex", ["\\documentclass{acmart}"], lambda entry_id: None, tmp_path)
     assert [d.code for d in found] == ["missing-latex-package"]
     assert "apt-get install texlive-publishers" in (found[0].hint or "")
+
+
+@needs_tex
+def test_a_page_that_holds_more_than_fits_is_a_warning_not_silence(tmp_path: Path) -> None:
+    # acmart sets page one as one box and cuts what overflows; TeX's only sign is an overfull \vbox in \output.
+    build = tmp_path / "build"
+    build.mkdir()
+    (build / "main.tex").write_text(_document("\\noindent\\rule{1pt}{1.3\\textheight}"))
+    result = compile_pdf(build, "main.tex", ["main.tex"])
+    assert result.ok
+    found = [d for d in result.diagnostics if d.code == "page-overflow"]
+    assert len(found) == 1 and not found[0].is_error
+    assert "1 page(s)" in found[0].message
