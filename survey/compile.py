@@ -23,6 +23,8 @@ PDF_NAME = "survey.pdf"
 HASH_FILE = ".survey-build.sha256"
 STAGING_DIR = ".tex-staging"
 _CLEAN_MARK = ".survey-last-run-succeeded"  # in the staging folder: its auxiliary files can be reused
+TIMEOUT_VARIABLE = "SURVEY_TEX_TIMEOUT"
+DEFAULT_TIMEOUT_SECONDS = 1800.0  # a 1,000-entry survey builds in about a minute; a loop would run forever
 DEFAULT_SOURCE_DATE_EPOCH = "1735689600"  # 2025-01-01: the PDF's dates when the caller sets none
 LATEXMK = ["latexmk", "-pdf", "-norc", "-interaction=nonstopmode", "-halt-on-error", "-file-line-error",
            "-no-shell-escape"]
@@ -97,8 +99,13 @@ def tex_environment(base: dict[str, str] | None = None) -> dict[str, str]:
 
 def compile_pdf(folder: Path, main: str, sources: Iterable[str], *, extra_inputs: Iterable[Path] = (),
                 progress: Progress = lambda message: None, locate_entry: EntryLocator = lambda entry_id: None,
-                force: bool = False) -> CompileResult:
-    """Build folder/survey.pdf from `sources` (file names relative to `folder`, `main` among them)."""
+                force: bool = False, timeout: float | None = None) -> CompileResult:
+    """Build folder/survey.pdf from `sources` (file names relative to `folder`, `main` among them).
+
+    latexmk and what it runs are stopped after `timeout` seconds (default: $SURVEY_TEX_TIMEOUT, else 30 minutes).
+    """
+    if timeout is None:
+        timeout = _timeout_from_environment()
     import time
 
     names = sorted(set(sources))
@@ -116,8 +123,15 @@ def compile_pdf(folder: Path, main: str, sources: Iterable[str], *, extra_inputs
     _stage(folder, staging, names)
     started = time.monotonic()
     progress(f"running latexmk on {main} in {staging}")
-    returncode, transcript = _run_latexmk(staging, main, progress)
+    returncode, transcript = _run_latexmk(staging, main, progress, timeout)
     seconds = time.monotonic() - started
+    if returncode is None:
+        progress(f"TeX stopped after {timeout:.0f} s; {'the previous PDF is kept' if pdf.is_file() else 'no PDF'}")
+        hash_file.unlink(missing_ok=True)
+        return CompileResult(False, None, True, [error(
+            Location(str(folder / main)), "tex-timeout", f"TeX ran longer than {timeout:.0f} s and was stopped",
+            "a template or prose file may loop (\\def\\x{\\x}\\x); see the log in the staging folder, or "
+            f"allow more time with {TIMEOUT_VARIABLE}=SECONDS")], seconds)
     log_path = staging / (Path(main).stem + ".log")
     log = log_path.read_text(encoding="utf-8", errors="replace") if log_path.is_file() else transcript
     tex_lines = (staging / main).read_text(encoding="utf-8", errors="replace").splitlines()
@@ -144,6 +158,36 @@ def compile_pdf(folder: Path, main: str, sources: Iterable[str], *, extra_inputs
     return CompileResult(ok, pdf if ok else None, True, diagnostics, seconds)
 
 
+def _descendants(pid: int) -> list[int]:
+    """The processes below `pid`, read from /proc (none where there is no /proc)."""
+    children: dict[int, list[int]] = {}
+    try:
+        names = [name for name in os.listdir("/proc") if name.isdigit()]
+    except OSError:
+        return []
+    for name in names:
+        try:
+            with open(f"/proc/{name}/stat", encoding="utf-8", errors="replace") as handle:
+                parent = int(handle.read().rsplit(")", 1)[1].split()[1])
+        except (OSError, ValueError, IndexError):
+            continue
+        children.setdefault(parent, []).append(int(name))
+    found, queue = [], list(children.get(pid, []))
+    while queue:
+        child = queue.pop()
+        found.append(child)
+        queue.extend(children.get(child, []))
+    return found
+
+
+def _timeout_from_environment() -> float:
+    try:
+        value = float(os.environ.get(TIMEOUT_VARIABLE, DEFAULT_TIMEOUT_SECONDS))
+    except ValueError:
+        return DEFAULT_TIMEOUT_SECONDS
+    return value if value > 0 else DEFAULT_TIMEOUT_SECONDS
+
+
 def _stage(folder: Path, staging: Path, names: list[str]) -> None:
     """Copy the sources into the staging folder, keeping the auxiliary files of an earlier run that succeeded.
 
@@ -162,19 +206,39 @@ def _stage(folder: Path, staging: Path, names: list[str]) -> None:
             target.write_bytes(data)
 
 
-def _run_latexmk(staging: Path, main: str, progress: Progress) -> tuple[int, str]:
+def _run_latexmk(staging: Path, main: str, progress: Progress, timeout: float) -> tuple[int | None, str]:
+    """latexmk's exit status (None when it ran past `timeout` seconds and was stopped) and its output."""
+    import signal
+    import threading
+
     command = [*LATEXMK, main]
     lines: list[str] = []
+    # TeX stays in survey's process group, so that Ctrl-C or a kill of the group stops it with survey.
     with subprocess.Popen(command, cwd=staging, env=tex_environment(), stdin=subprocess.DEVNULL,
                           stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, errors="replace") as run:
-        assert run.stdout is not None
-        for line in run.stdout:
-            lines.append(line)
-            match = re.match(r"^Run number (\d+) of rule '([^']+)'", line)
-            if match:
-                progress(f"  {match.group(2)} (run {match.group(1)})")
-        returncode = run.wait()
-    return returncode, "".join(lines)
+        timed_out = threading.Event()
+
+        def stop() -> None:  # latexmk, and the pdflatex or bibtex it runs
+            timed_out.set()
+            for pid in [*_descendants(run.pid), run.pid]:
+                try:
+                    os.kill(pid, signal.SIGKILL)
+                except (ProcessLookupError, PermissionError):
+                    pass
+
+        timer = threading.Timer(timeout, stop)
+        timer.start()
+        try:
+            assert run.stdout is not None
+            for line in run.stdout:
+                lines.append(line)
+                match = re.match(r"^Run number (\d+) of rule '([^']+)'", line)
+                if match:
+                    progress(f"  {match.group(2)} (run {match.group(1)})")
+            returncode = run.wait()
+        finally:
+            timer.cancel()
+    return (None if timed_out.is_set() else returncode), "".join(lines)
 
 
 def _bibtex_errors(blg: Path, shown: str) -> list[Diagnostic]:

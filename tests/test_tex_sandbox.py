@@ -3,8 +3,10 @@ folder. These tests compile hostile LaTeX directly (as if escaping had failed) u
 
 from __future__ import annotations
 
+import os
 import shutil
 import subprocess
+import time
 from pathlib import Path
 
 import pytest
@@ -150,3 +152,33 @@ def test_a_page_that_holds_more_than_fits_is_a_warning_not_silence(tmp_path: Pat
     found = [d for d in result.diagnostics if d.code == "page-overflow"]
     assert len(found) == 1 and not found[0].is_error
     assert "1 page(s)" in found[0].message
+
+
+@needs_tex
+def test_tex_that_loops_is_stopped_with_its_children_and_the_previous_pdf_kept(tmp_path: Path) -> None:
+    build = tmp_path / "build"
+    build.mkdir()
+    (build / "main.tex").write_text(_document("Fine."))
+    assert compile_pdf(build, "main.tex", ["main.tex"]).ok
+    previous = (build / "survey.pdf").read_bytes()
+    (build / "main.tex").write_text(_document("\\def\\loop{\\loop}\\loop"))  # TeX would run for ever
+    started = time.monotonic()
+    result = compile_pdf(build, "main.tex", ["main.tex"], timeout=3)
+    assert time.monotonic() - started < 30
+    assert not result.ok and [d.code for d in result.diagnostics] == ["tex-timeout"]
+    assert "SURVEY_TEX_TIMEOUT" in (result.diagnostics[0].hint or "")
+    assert (build / "survey.pdf").read_bytes() == previous
+    assert not _running_in(build), "latexmk or pdflatex still running"
+
+
+def _running_in(folder: Path) -> list[str]:
+    """Processes whose working folder is in `folder` (latexmk and pdflatex run in its staging folder)."""
+    found = []
+    for name in (n for n in os.listdir("/proc") if n.isdigit()):
+        try:
+            cwd = os.readlink(f"/proc/{name}/cwd")
+        except OSError:
+            continue
+        if cwd.startswith(str(folder)):
+            found.append(name)
+    return found
