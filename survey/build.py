@@ -153,6 +153,7 @@ def _build_locked(root: Path, venue: str, out: Path, pdf: bool, progress: Callab
     diagnostics = [d for d in checked.diagnostics if not d.is_error] + list(authors.diagnostics)
     diagnostics += [_render_warning(message, Location(str(out / MAIN_FILE))) for message in document.warnings]
     if not pdf:
+        inputs_file.unlink(missing_ok=True)  # the PDF no longer matches the sources beside it: rebuild it next time
         publish(work, out, sources)
         _write_citation(root, metadata, authors)
         progress(f"wrote {len(sources)} source files to {out} (no PDF requested)")

@@ -151,3 +151,23 @@ def test_cli_build_no_pdf_writes_sources_only(tmp_path: Path) -> None:
     assert run.exit_code == 0, run.output
     assert (out / "survey.tex").is_file() and (out / "refs.bib").is_file()
     assert not (out / "survey.pdf").exists()
+
+
+@needs_tex
+def test_a_sources_only_build_leaves_no_claim_that_the_pdf_matches_its_sources(tmp_path: Path) -> None:
+    root = tmp_path / "kb"
+    root.mkdir()
+    for part in ("taxonomy.yaml", "entries", "paper"):
+        source = ROOT / part
+        (shutil.copytree if source.is_dir() else shutil.copy)(source, root / part)
+    out = tmp_path / "out"
+    assert build(root, "tcad", out).ok
+    entry = next((root / "entries").glob("*.yaml"))
+    original = entry.read_text(encoding="utf-8")
+    quoted = '\ntitle: "' in original
+    entry.write_text(original.replace('\ntitle: "' if quoted else "\ntitle: ",
+                                      '\ntitle: "Changed ' if quoted else "\ntitle: Changed ", 1), encoding="utf-8")
+    assert build(root, "tcad", out, pdf=False).ok
+    entry.write_text(original, encoding="utf-8")  # back to the inputs of the PDF in `out`
+    assert build(root, "tcad", out).ok
+    assert "Changed" not in (out / "survey.tex").read_text(encoding="utf-8")  # the sources match the PDF again
