@@ -273,11 +273,9 @@ def read_log(log: str, main: str, tex_lines: list[str], locate_entry: EntryLocat
     seen: set[tuple[str, str]] = set()
     shown_main = str(folder / main)
     for text in lines:
-        missing = _MISSING_FILE.search(text) or _MISSING_FONT.search(text)
+        missing = _missing_file(text)
         if missing and text.startswith("! "):  # TeX asks for another file name here, so no file:line form
-            found.append(error(Location(shown_main), "missing-latex-package",
-                               f"TeX Live lacks {missing.group('name')}, which the templates need",
-                               install_hint(missing.group("name"))))
+            found.append(_missing_package(missing, Location(shown_main)))
             continue
         match = _ERROR.match(text)
         if match:
@@ -291,11 +289,9 @@ def read_log(log: str, main: str, tex_lines: list[str], locate_entry: EntryLocat
                 if entry_location is not None:
                     location = entry_location
                 message += f" (in text generated from entry '{entry_id}')"
-            missing = _MISSING_FILE.search(message) or _MISSING_FONT.search(message)
+            missing = _missing_file(message)
             if missing:
-                found.append(error(location, "missing-latex-package",
-                                   f"TeX Live lacks {missing.group('name')}, which the templates need",
-                                   install_hint(missing.group("name")), related=related))
+                found.append(_missing_package(missing, location, related))
                 continue
             found.append(error(location, "tex-error", message, "the full log is in the build folder",
                                related=related))
@@ -336,6 +332,17 @@ def read_log(log: str, main: str, tex_lines: list[str], locate_entry: EntryLocat
         found.append(warning(Location(shown_main), "overfull-boxes",
                              f"{len(overfull)} overfull boxes in all (largest {max(o[0] for o in overfull):.1f}pt)"))
     return found
+
+
+def _missing_file(text: str) -> str | None:
+    """The package file or font a TeX message says it cannot find."""
+    missing = _MISSING_FILE.search(text) or _MISSING_FONT.search(text)
+    return missing.group("name") if missing else None
+
+
+def _missing_package(name: str, location: Location, related: Iterable[Location] = ()) -> Diagnostic:
+    return error(location, "missing-latex-package", f"TeX Live lacks {name}, which the templates need",
+                 install_hint(name), related=related)
 
 
 def install_hint(name: str) -> str:
