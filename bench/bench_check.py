@@ -87,7 +87,7 @@ def synthetic_entry(index: int, taxonomy: Taxonomy, rng: random.Random) -> tuple
     people = rng.sample(range(400), 3)
     title = f"Synthetic Processing-In-Memory Design Number {index} for Transformer Inference"
     lines = ["# yaml-language-server: $schema=../schema/entry.schema.json", f"id: {entry_id}", "type: related-work",
-             f"title: {_quote(title)}", "people:"]
+             f"title: {_quote(title)}", f"short_name: SYN-{index}", "scope: llm", "people:"]
     authors = []
     for number in people:
         name = f"{GIVEN[number % len(GIVEN)]} {SURNAMES[number // len(GIVEN) % len(SURNAMES)]}{number}"
@@ -106,7 +106,10 @@ def synthetic_entry(index: int, taxonomy: Taxonomy, rng: random.Random) -> tuple
               ("domain", "domain", 1), ("compression", "compression", 2), ("phase", "phases", 2),
               ("challenge", "challenges", 3), ("topic", "topics", 2))
     for vocabulary, field, count in fields:
-        lines.append(f"{field}: [{', '.join(_pick(rng, taxonomy, vocabulary, count))}]")
+        terms = _pick(rng, taxonomy, vocabulary, count)
+        lines.append(f"{field}: [{', '.join(terms)}]")
+        if field == "architecture":
+            lines.append(f"primary_architecture: {terms[0]}")
     formats = _pick(rng, taxonomy, "format", 2)
     lines += [f"precision: {{weights: [{formats[0]}], activations: [{formats[1]}], adc_bits: 6}}",
               "models: [Synthetic-LM 7B, Synthetic-LM 70B]", "workloads: [SyntheticText]",

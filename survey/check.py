@@ -12,7 +12,9 @@ from typing import Any
 from survey import identifiers, units
 from survey.diagnostics import Diagnostic, Location, error, one_line, warning
 from survey.knowledge_base import EntryFile, KnowledgeBase, load_knowledge_base
+from survey.completeness import check_completeness
 from survey.model import Entry, Metric, term_fields
+from survey.person_names import check_spellings
 from survey.taxonomy import Taxonomy, normalise
 from survey.yamlsource import Path as DataPath
 from survey.yamlsource import SourceMap
@@ -117,6 +119,7 @@ def check_entry(entry: Entry, taxonomy: Taxonomy) -> list[Diagnostic]:
     out.extend(_check_bibtex(entry))
     for index, metric in enumerate(entry.metrics):
         out.extend(_check_metric(entry, index, metric, taxonomy))
+    out.extend(check_completeness(entry, taxonomy))
     entry_type = taxonomy["contribution-type"].resolve(entry.type)
     role = entry_type.role if entry_type else None
     if role and not any(_canonical(taxonomy, "role", p.role) == role for p in entry.people):
@@ -307,6 +310,7 @@ def check_cross_entry(kb: KnowledgeBase) -> list[Diagnostic]:
                                  "one person has one ORCID iD: correct the wrong one",
                                  related=[orcids[name][1]]))
             orcids.setdefault(name, (person.orcid, where))
+    out.extend(check_spellings(entries))
     known_ids = sorted(first_id)
     for entry in entries:
         for index, ref in enumerate(entry.draws_on):

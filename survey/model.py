@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime
 from typing import Annotated, Any, Literal, Union
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, PrivateAttr
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, PrivateAttr
 
 from survey.diagnostics import Location
 from survey.identifiers import ENTRY_ID
@@ -66,6 +66,28 @@ class Version(Strict):
     doi: str | None = None
     arxiv: str | None = None
     url: str | None = None
+
+
+class ModelRef(Strict):
+    """A model a work runs, with its size where the source states it."""
+
+    name: str = Field(min_length=1, description="The model's name as the paper writes it, e.g. 'LLaMA-2 70B'.")
+    parameters_billion: Number | None = Field(
+        None, description="Parameters in billions as the source states them (175 for GPT-3 175B).")
+    notes: str | None = None
+
+
+def _as_model_ref(value: str | ModelRef) -> ModelRef:
+    """Let a plain name stand for a model without a stated size (`GPT-3` as well as `{name: GPT-3, ...}`)."""
+    return ModelRef(name=value) if isinstance(value, str) else value
+
+
+class Host(Strict):
+    """What runs outside the PIM part, and on which processor."""
+
+    processor: str | None = term_field("host", "The host processor: gpu, npu, cpu, soc, fpga or standalone.", many=False)
+    operators: Terms = term_field("operator", "Operators that stay on the host.")
+    notes: str | None = None
 
 
 class Precision(Strict):
@@ -127,6 +149,8 @@ class Metric(Strict):
     unit: str = Field(min_length=1, description="Unit, e.g. x, %, TOPS/W, GOPS/mW, uJ/token, ms, GB/s.")
     conditions: Conditions = Field(default_factory=Conditions)
     baseline: str | None = Field(None, description="What a relative metric is relative to.")
+    baseline_class: str | None = term_field(
+        "baseline-class", "The baseline's hardware class (gpu, cpu, npu, dram-pim, ...), for grouping.", many=False)
     source: Source | None = None
     note: str | None = None
 
@@ -151,6 +175,10 @@ class Entry(Strict):
     id: str = Field(pattern=ENTRY_ID.pattern, description="Equals the file name without .yaml.")
     type: str = term_field("contribution-type", "keynote, invited-talk, poster or related-work.", many=False, required=True)
     title: str = Field(min_length=1)
+    short_name: str | None = Field(None, min_length=1, max_length=24,
+                                   description="Short display name for tables and figures, e.g. 'AttAcc'.")
+    scope: str | None = term_field("scope", "Why the work is in the survey: llm, transformer, foundation or survey.",
+                                   many=False)
     people: list[Person] = Field(min_length=1)
     venue: str | None = None
     year: int | None = Field(None, ge=1950, le=2100)
@@ -161,12 +189,17 @@ class Entry(Strict):
     draws_on: Texts = Field(default_factory=list, description="Ids of the entries a talk draws on.")
     versions: list[Version] = Field(default_factory=list)
     architecture: Terms = term_field("architecture", "Architecture kinds.")
+    primary_architecture: str | None = term_field(
+        "architecture", "The one class a work is listed under in class-based tables.", many=False)
+    operators: Terms = term_field("operator", "Operators the design runs in or near memory.")
+    host: Host | None = None
     level: Terms = term_field("level", "Integration levels.")
     memory: Terms = term_field("memory", "Memory technologies.")
     domain: Terms = term_field("domain", "Computing domains.")
     precision: Precision | None = None
     compression: Terms = term_field("compression", "Compression methods.")
-    models: Texts = Field(default_factory=list)
+    models: list[Annotated[Union[Annotated[str, Field(min_length=1)], ModelRef], AfterValidator(_as_model_ref)]] = Field(
+        default_factory=list, description="Models run, as names or {name, parameters_billion}.")
     workloads: Texts = Field(default_factory=list)
     evaluation: list[Evaluation] = Field(default_factory=list)
     phases: Terms = term_field("phase", "Inference phases targeted.")
@@ -188,6 +221,21 @@ class Entry(Strict):
     @property
     def path(self) -> str:
         return self._source.path if self._source else f"<{self.id}>"
+
+    @property
+    def model_names(self) -> list[str]:
+        return [model.name if isinstance(model, ModelRef) else model for model in self.models]
+
+    @property
+    def primary_class(self) -> str | None:
+        """The class a work is listed under: `primary_architecture`, or its only architecture term."""
+        if self.primary_architecture:
+            return self.primary_architecture
+        return self.architecture[0] if len(self.architecture) == 1 else None
+
+    @property
+    def display_name(self) -> str:
+        return self.short_name or self.id
 
     @property
     def evidence(self) -> list[str]:

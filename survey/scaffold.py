@@ -39,7 +39,13 @@ _GUIDE = {
                 "arxiv, url, title}",
     "precision": "numeric formats: {weights: [int8], activations: [int8], kv_cache: [...], accumulation: [...], "
                  "adc_bits: 5, notes: \"...\"}",
-    "models": "model names as the paper writes them, e.g. [GPT-3 175B, LLaMA-2 70B]",
+    "models": "model names as the paper writes them, e.g. [GPT-3 175B, LLaMA-2 70B], or "
+              "{name: OPT-66B, parameters_billion: 66} where the paper states the size",
+    "short_name": "the name tables and figures print, at most 24 characters, e.g. AttAcc",
+    "scope": "why the work is in the survey (rules in paper/scope.yaml)",
+    "primary_architecture": "the one architecture class tables list the work under, when `architecture` has several",
+    "operators": "operators the design runs in or near memory",
+    "host": "what runs outside PIM: {processor: gpu|npu|cpu|soc|fpga|standalone, operators: [softmax], notes: \"...\"}",
     "workloads": "datasets or tasks, e.g. [GLUE, WikiText-2]",
     "evaluation": "how results were obtained: - {method: <evaluation term>, tool: <simulator term>, node_nm: 28}",
     "summary": "two to four sentences in your own words; no numbers that are not in `metrics`",
@@ -172,23 +178,29 @@ def _field_lines(name: str, value: Any) -> list[str]:
     return [f"{name}: {shown}" if shown else f"{name}:"]
 
 
+def _is_list_field(name: str) -> bool:
+    from survey.model import Entry
+
+    return Entry.model_fields[name].default_factory is list
+
+
 def render_entry(draft: Draft, taxonomy: Taxonomy) -> str:
     """The YAML text of a new entry: every field of the model, in order, each with a comment above it."""
     lines = [SCHEMA_LINE,
              "# Written by `survey new`. Fill in what the sources state and leave the rest empty: never guess.",
              "# Field reference: docs/entry-format.md. Then run: survey check entries/<this file>"]
     for name, vocabulary, guide in entry_fields():
+        many = _is_list_field(name)
         if vocabulary:
             known = ", ".join(term_ids(taxonomy, vocabulary))
             lines.extend(_comment(f"{name} ({vocabulary} terms): {guide}. One or more of: {known}"
-                                  if name != "type" else f"{name}: {guide}. One of: {known}"))
+                                  if many else f"{name}: {guide}. One of: {known}"))
         else:
             lines.extend(_comment(f"{name}: {guide}"))
         if name == "metrics":
             lines.extend(f"#{line[1:]}" if line.startswith("  ") else f"# {line}"
                          for line in _METRIC_EXAMPLE.split("\n"))
-        default: Any = [] if name not in ("id", "type", "title", "venue", "year", "doi", "arxiv", "url", "bibtex",
-                                          "precision", "summary", "notes") else None
+        default: Any = [] if many else None
         lines.extend(_field_lines(name, draft.get(name, default)))
     return "\n".join(lines) + "\n"
 
@@ -271,11 +283,15 @@ def prompt_missing(draft: Draft, taxonomy: Taxonomy, ask: Callable[..., Any]) ->
         if not vocabulary or name in ("type",) or out.get(name):
             continue
         known = term_ids(taxonomy, vocabulary)
+        many = _is_list_field(name)
         while True:
-            answer = ask(f"{name}: comma-separated, from {', '.join(known)} (empty to skip)", default="",
-                         show_default=False)
+            answer = ask(f"{name}: {'comma-separated, from' if many else 'one of'} {', '.join(known)} (empty to skip)",
+                         default="", show_default=False)
             try:
-                out[name] = resolve_terms(taxonomy, vocabulary, [a.strip() for a in answer.split(",") if a.strip()])
+                terms = resolve_terms(taxonomy, vocabulary, [a.strip() for a in answer.split(",") if a.strip()])
+                if not many and len(terms) > 1:
+                    raise DraftError(f"{name} takes one term, not {len(terms)}")
+                out[name] = terms if many else (terms[0] if terms else None)
                 break
             except DraftError as exc:
                 click.echo(f"  {exc}", err=True)

@@ -15,6 +15,7 @@ from survey.yamlsource import SourceMap, read_yaml_file
 REQUIRED_VOCABULARIES = (
     "contribution-type", "role", "challenge", "topic", "architecture", "level", "memory", "domain",
     "format", "compression", "evaluation", "simulator", "phase", "metric",
+    "scope", "operator", "host", "baseline-class",
 )
 _TERM_KEYS = {"id", "label", "description", "aliases", "parent", "deprecated", "replaced_by",
               "bits", "dimension", "canonical_unit", "relative", "plausible", "better", "measured", "role"}

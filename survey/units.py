@@ -32,6 +32,7 @@ MACS = 2 * operation / second
 token = [token] = tok
 inference = [inference]
 times = [] = x = X
+pin = [pin]
 """
 
 
@@ -52,10 +53,12 @@ def registry() -> Any:
 
 _SUPERSCRIPTS = str.maketrans({"²": "^2", "³": "^3", "μ": "u", "µ": "u", "×": "x", "·": "*"})
 _POWER = re.compile(r"(?<=[a-zA-Z])([23])\b")
+_BITS = re.compile(r"\b([kKMGTP])b\b")  # Gb, Mb: the field means gigabits, pint reads gilberts and millibarns
 
 
 def _prepare(text: str) -> str:
     text = text.strip().translate(_SUPERSCRIPTS).replace("%", "percent")
+    text = _BITS.sub(lambda m: m.group(1).replace("K", "k") + "bit", text)
     return _POWER.sub(r"^\1", text)  # mm2 -> mm^2
 
 

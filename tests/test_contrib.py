@@ -106,7 +106,9 @@ def test_new_prompts_for_missing_fields_with_the_taxonomy_terms(repo: KnowledgeB
     answers = "\n".join([
         "poster", "Prompted Fictional Poster", "Ada Example", "presenter", "Example University", "",
         "", "2024", "", "", "",  # venue, year, doi, arxiv, url
-        "near-bank", "", "RRam-x", "sram", "", "", "", "", "",  # terms (one wrong answer, asked again)
+        "",  # scope
+        "near-bank", "", "",  # architecture, primary_architecture, operators
+        "", "RRam-x", "sram", "", "", "", "", "",  # level, memory (one wrong answer, asked again), the rest
         "prompted-poster24",
     ]) + "\n" * 10
     result = CliRunner().invoke(main, ["new", "--interactive"], input=answers)

@@ -753,7 +753,7 @@ def comparison_tables(taxonomy: Taxonomy, entries: Sequence[Entry]) -> list[Comp
                 ", ".join(_labels(taxonomy["domain"], entry.domain)) or EMPTY,
                 _precision_cell(taxonomy, entry),
                 ", ".join(_labels(taxonomy["compression"], entry.compression)) or EMPTY,
-                ", ".join(entry.models) or EMPTY,
+                ", ".join(entry.model_names) or EMPTY,
                 "; ".join(_evaluation_labels(taxonomy, entry)) or EMPTY,
                 _headline(taxonomy, entry),
             ])

@@ -85,7 +85,7 @@ def build_record(entry: Entry, taxonomy: Taxonomy, path: str) -> dict[str, Any]:
         "summary": entry.summary,
         "people": [p.name for p in entry.people],
         "affiliations": sorted({a for p in entry.people for a in p.affiliations}),
-        "models": list(entry.models),
+        "models": entry.model_names,
         "workloads": list(entry.workloads),
         "node_nm": [e.node_nm for e in entry.evaluation if e.node_nm is not None],
         "draws_on": list(entry.draws_on),
