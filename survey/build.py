@@ -29,7 +29,7 @@ FIGURES_DIR = "figures"
 INPUTS_HASH_FILE = ".survey-inputs.sha256"
 WORK_DIR = ".survey-work"
 TEMPLATES_DIR = "templates"
-INTRODUCTION = Path("paper") / "introduction.tex"
+PROVENANCE_FILE = "provenance.json"
 LOW_SPACE_BYTES = 16 << 20  # less free space than a build of a large survey needs
 
 
@@ -69,9 +69,11 @@ def input_fingerprint(root: Path, venue: str, templates: Path) -> str:
     return digest.hexdigest()
 
 
-def build(root: Path, venue: str, out: Path, *, pdf: bool = True,
+def build(root: Path, venue: str, out: Path, *, pdf: bool = True, final: bool = False,
           progress: Callable[[str], None] = lambda message: None) -> BuildResult:
     """Build the survey for `venue` ('todaes' or 'tcad') from the knowledge base at `root` into `out`.
+
+    `final` refuses (before anything is generated) while an editor section is still a placeholder.
 
     One build at a time writes to `out` (a second one waits); a failed or killed build leaves the previous
     outputs in place (see survey.build_folder); a problem writing files is a diagnostic, not an exception.
@@ -90,18 +92,22 @@ def build(root: Path, venue: str, out: Path, *, pdf: bool = True,
             finished = finish_interrupted_publish(out)
             if finished:
                 progress(f"finished publishing {len(finished)} files that a build killed earlier had left")
-            return _build_locked(root, venue, out, pdf, progress)
+            return _build_locked(root, venue, out, pdf, final, progress)
     except OSError as exc:
         problem = describe_os_error(exc, f"cannot build into {out}")
         return BuildResult(False, out, diagnostics=[error(Location(str(exc.filename or out)), problem.code,
                                                           problem.message, problem.hint)])
 
 
-def _build_locked(root: Path, venue: str, out: Path, pdf: bool, progress: Callable[[str], None]) -> BuildResult:
+def _build_locked(root: Path, venue: str, out: Path, pdf: bool, final: bool,
+                  progress: Callable[[str], None]) -> BuildResult:
     """build() once it holds the build folder's lock."""
     from survey.check import check
     from survey.compile import compile_pdf
     from survey.derive.authors import build_author_list
+    from survey.derive.method import build_method
+    from survey.derive.synthesis import build_synthesis
+    from survey.outline import load_outline, load_scope, placeholder_diagnostics
     from survey.derive.plots import write_figures
     from survey.derive.views import build_views
     from survey.metadata import load_metadata
@@ -111,7 +117,7 @@ def _build_locked(root: Path, venue: str, out: Path, pdf: bool, progress: Callab
     templates = templates_folder(root)
     fingerprint = input_fingerprint(root, venue, templates)
     inputs_file = out / INPUTS_HASH_FILE
-    if pdf and _up_to_date(out, inputs_file, fingerprint):
+    if pdf and not final and _up_to_date(out, inputs_file, fingerprint):
         progress("inputs unchanged since the last successful build; nothing to do")
         return BuildResult(True, out, pdf=out / "survey.pdf", ran_tex=False)
     progress("checking the knowledge base")
@@ -119,38 +125,52 @@ def _build_locked(root: Path, venue: str, out: Path, pdf: bool, progress: Callab
     problems = [d for d in checked.diagnostics if d.is_error]
     metadata, metadata_problems = load_metadata(root)
     problems += [d for d in metadata_problems if d.is_error]
+    outline, outline_problems = load_outline(root)
+    scope, scope_problems = load_scope(root)
+    problems += [d for d in outline_problems + scope_problems if d.is_error]
+    placeholders = placeholder_diagnostics(outline, final)
+    if metadata is not None and not metadata.contributions and \
+            any(s.generate == "author-contributions" for s in outline.sections):
+        placeholders.append((error if final else warning)(
+            metadata.locate(), "editor-placeholder", "no author contributions are recorded",
+            "add `contributions:` with each author's CRediT roles to paper/metadata.yaml"))
+    problems += [d for d in placeholders if d.is_error]
+    problems += _links_out_of_repository(root, templates)
     if problems or metadata is None:
         if metadata is None and not problems:
             problems.append(error(Location(str(root / "paper" / "metadata.yaml")), "missing-metadata",
                                   "paper/metadata.yaml is missing or unreadable"))
         return BuildResult(False, out, diagnostics=sorted(problems, key=Diagnostic.sort_key))
-    problems = _links_out_of_repository(root, templates)
-    if problems:
-        return BuildResult(False, out, diagnostics=problems)
     kb = checked.knowledge_base
     progress(f"deriving views of {len(kb.entries)} entries")
     views = build_views(kb)
+    class_titles = next((s.titles for s in outline.sections if s.generate == "architecture-classes"), {})
+    synthesis = build_synthesis(kb.taxonomy, kb.entries, class_titles)  # type: ignore[arg-type]
+    method = build_method(kb.taxonomy, kb.entries)  # type: ignore[arg-type]
     authors = build_author_list(kb, metadata)
     work = out / WORK_DIR
     work.mkdir(parents=True, exist_ok=True)
     progress("drawing figures")
     figures = write_figures(views, work / FIGURES_DIR, cache=root / CACHE_DIR / "figures")
     progress(f"rendering LaTeX for {venue}")
-    introduction_path = root / INTRODUCTION
-    introduction = introduction_path.read_text(encoding="utf-8") if introduction_path.is_file() else None
     escaper = Escaper(detect_charset())
 
     def render(table_fill: float) -> RenderedDocument:
         document = render_document(views=views, authors=authors, metadata=metadata, entries=kb.entries,
-                                   venue=venue, templates=templates, escaper=escaper, figures=figures,
-                                   figure_folder=FIGURES_DIR, introduction=introduction, table_fill=table_fill)
-        for name, text in sorted(document.files.items()):
+                                   venue=venue, templates=templates, escaper=escaper, outline=outline,
+                                   synthesis=synthesis, method=method, scope=scope, figures=figures,
+                                   figure_folder=FIGURES_DIR, table_fill=table_fill)
+        files = dict(document.files)
+        files[PROVENANCE_FILE] = provenance_text(synthesis, method)
+        for name, text in sorted(files.items()):
+            (work / name).parent.mkdir(parents=True, exist_ok=True)
             write_if_changed(work / name, text.encode("utf-8"))
         return document
 
     document = render(1.0)
-    sources = sorted(document.files) + [f"{FIGURES_DIR}/{f.file_name}" for f in figures]
+    sources = sorted([*document.files, PROVENANCE_FILE]) + [f"{FIGURES_DIR}/{f.file_name}" for f in figures]
     diagnostics = [d for d in checked.diagnostics if not d.is_error] + list(authors.diagnostics)
+    diagnostics += [d for d in outline_problems + scope_problems if not d.is_error] + placeholders
     diagnostics += [_render_warning(message, Location(str(out / MAIN_FILE))) for message in document.warnings]
     if not pdf:
         inputs_file.unlink(missing_ok=True)  # the PDF no longer matches the sources beside it: rebuild it next time
@@ -186,12 +206,26 @@ def _build_locked(root: Path, venue: str, out: Path, pdf: bool, progress: Callab
     return BuildResult(True, out, sources, out / PDF_NAME, compiled.ran_tex, diagnostics)
 
 
+def provenance_text(synthesis: object, method: object) -> str:
+    """provenance.json: every number printed in generated prose, with the entry, metric, count or year it came from."""
+    import json
+
+    from survey.derive.method import Method
+    from survey.derive.synthesis import Synthesis
+
+    assert isinstance(synthesis, Synthesis) and isinstance(method, Method)
+    numbers = synthesis.provenance()
+    for paragraph in method.paragraphs:
+        numbers += [{"section": "survey-method", "text": n.text, **n.provenance} for n in paragraph.numbers()]
+    return json.dumps({"numbers": numbers}, indent=1, ensure_ascii=False, sort_keys=True) + "\n"
+
+
 def _links_out_of_repository(root: Path, templates: Path) -> list[Diagnostic]:
     """Errors for the editor's prose and the knowledge base's own templates that link out of the repository."""
     from survey.knowledge_base import display_path
     from survey.repository_paths import outside_repository
 
-    paths = [root / INTRODUCTION]
+    paths = []
     if templates == root / TEMPLATES_DIR:
         paths += sorted(templates.rglob("*"))
     found = [outside_repository(path, root, display_path(path)) for path in paths]

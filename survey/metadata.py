@@ -88,6 +88,13 @@ class Citation(_Strict):
     message: str = "If you use this knowledge base, please cite it as below."
 
 
+class Contribution(_Strict):
+    """What one author did, in CRediT roles (taxonomy.yaml, vocabulary `credit-role`)."""
+
+    name: str = Field(min_length=1)
+    roles: list[str] = Field(min_length=1)
+
+
 class Metadata(_Strict):
     """The whole of paper/metadata.yaml."""
 
@@ -103,6 +110,7 @@ class Metadata(_Strict):
     ccs: list[CcsConcept] = Field(default_factory=list)
     ieee_keywords: list[str] = Field(default_factory=list)
     citation: Citation = Field(default_factory=Citation)
+    contributions: list[Contribution] = Field(default_factory=list)
 
     _source: SourceMap | None = None
 
@@ -169,6 +177,15 @@ def _semantic_problems(metadata: Metadata, root: Path) -> list[Diagnostic]:
                                    f"role '{role}' is not in taxonomy.yaml",
                                    f"did you mean '{guess[0]}'?" if guess else
                                    f"known roles: {', '.join(sorted(known_roles))}"))
+    credit = _taxonomy_terms(root, "credit-role")
+    for index, contribution in enumerate(metadata.contributions):
+        for position, role in enumerate(contribution.roles):
+            if credit and role not in credit:
+                guess = difflib.get_close_matches(role, sorted(credit), n=1, cutoff=0.6)
+                found.append(error(metadata.locate("contributions", index, "roles", position), "unknown-term",
+                                   f"CRediT role '{role}' is not in taxonomy.yaml",
+                                   f"did you mean '{guess[0]}'?" if guess else
+                                   "see the 'credit-role' vocabulary in taxonomy.yaml"))
     for role in policy.default_consent:
         if role not in policy.roles:
             found.append(warning(metadata.locate("coauthors", "default_consent", role), "unused-consent-role",
@@ -178,7 +195,12 @@ def _semantic_problems(metadata: Metadata, root: Path) -> list[Diagnostic]:
 
 
 def _taxonomy_roles(root: Path) -> set[str]:
-    """Role ids and aliases from taxonomy.yaml (empty when it cannot be read; `survey check` reports that)."""
+    """Role ids from taxonomy.yaml (empty when it cannot be read; `survey check` reports that)."""
+    return _taxonomy_terms(root, "role")
+
+
+def _taxonomy_terms(root: Path, name: str) -> set[str]:
+    """Term ids of one vocabulary of taxonomy.yaml (empty when it or the vocabulary is missing)."""
     from survey.taxonomy import load_taxonomy
 
     path = root / "taxonomy.yaml"
@@ -188,7 +210,7 @@ def _taxonomy_roles(root: Path) -> set[str]:
     if taxonomy is None:
         return set()
     try:
-        vocabulary = taxonomy["role"]
+        vocabulary = taxonomy[name]
     except KeyError:
         return set()
     return {term.id for term in vocabulary}

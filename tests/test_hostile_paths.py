@@ -70,17 +70,34 @@ def test_a_build_refuses_prose_and_templates_that_link_out_of_the_repository(tmp
         source = REPO / part
         (shutil.copytree if source.is_dir() else shutil.copy)(source, root / part)
     (tmp_path / "secret.tex").write_text(SECRET)
-    (root / "paper" / "introduction.tex").unlink()
-    (root / "paper" / "introduction.tex").symlink_to(tmp_path / "secret.tex")
+    (root / "paper" / "sections" / "introduction.tex").unlink()
+    (root / "paper" / "sections" / "introduction.tex").symlink_to(tmp_path / "secret.tex")
+    (root / "paper" / "scope.yaml").unlink()
+    (root / "paper" / "scope.yaml").symlink_to(tmp_path / "secret.tex")
     (root / "templates" / "partials" / "body.tex.j2").unlink()
     (root / "templates" / "partials" / "body.tex.j2").symlink_to(tmp_path / "secret.tex")
     out = tmp_path / "out"
     result = build(root, "todaes", out, pdf=False)
     assert not result.ok
     refused = sorted(Path(d.location.path).name for d in result.diagnostics if d.code == "outside-repository")
-    assert refused == ["body.tex.j2", "introduction.tex"]
+    assert refused == ["body.tex.j2", "introduction.tex", "scope.yaml"]
     written = [p for p in out.rglob("*") if p.is_file()] if out.exists() else []
     assert not any(SECRET.encode() in p.read_bytes() for p in written)
+
+
+def test_an_outline_linking_out_of_the_repository_is_refused_unread(tmp_path: Path) -> None:
+    root = tmp_path / "kb"
+    root.mkdir()
+    for part in ("taxonomy.yaml", "entries", "paper"):
+        source = REPO / part
+        (shutil.copytree if source.is_dir() else shutil.copy)(source, root / part)
+    (tmp_path / "secret.yaml").write_text("sections: [{title: " + SECRET + ", text: x.tex}]\n")
+    (root / "paper" / "outline.yaml").unlink()
+    (root / "paper" / "outline.yaml").symlink_to(tmp_path / "secret.yaml")
+    result = build(root, "todaes", tmp_path / "out", pdf=False)
+    assert not result.ok
+    assert [d.code for d in result.diagnostics if d.is_error] == ["outside-repository"]
+    assert not any(SECRET in d.message for d in result.diagnostics)
 
 
 def test_a_loop_of_links_is_refused(inner: KnowledgeBaseFolder) -> None:

@@ -46,9 +46,12 @@ from survey.build import WORK_DIR, BuildResult, build
 from survey.check import check
 from survey.compile import STAGING_DIR
 from survey.derive.authors import build_author_list
+from survey.derive.method import build_method
+from survey.derive.synthesis import build_synthesis
 from survey.derive.views import build_views
 from survey.knowledge_base import load_knowledge_base
 from survey.metadata import load_metadata
+from survey.outline import load_outline, load_scope
 from survey.model import Entry
 from survey.render.bibliography import bibtex_name, build_bibliography, safe_value
 from survey.render.latex import ccs_concept, render_document
@@ -295,7 +298,9 @@ class HostileKnowledgeBase:
         (root / "paper").mkdir()
         for entry_id in REAL_ENTRIES:
             shutil.copy(ROOT / "entries" / f"{entry_id}.yaml", root / "entries")
-        shutil.copy(ROOT / "paper" / "introduction.tex", root / "paper")
+        shutil.copytree(ROOT / "paper" / "sections", root / "paper" / "sections")
+        for name in ("outline.yaml", "scope.yaml"):
+            shutil.copy(ROOT / "paper" / name, root / "paper")
         for index, payload in enumerate(PAYLOADS):
             for entry in (self.talk(index, payload), self.work(index, payload)):
                 dump(root / "entries" / f"{entry['id']}.yaml", entry)
@@ -612,9 +617,14 @@ def baseline(venue: str) -> tuple[str, str]:
     kb = load_knowledge_base(ROOT)
     metadata, _ = load_metadata(ROOT)
     assert metadata is not None
+    outline, _ = load_outline(ROOT)
+    titles = next((s.titles for s in outline.sections if s.generate == "architecture-classes"), {})
+    assert kb.taxonomy is not None
     document = render_document(views=build_views(kb), authors=build_author_list(kb, metadata), metadata=metadata,
                                entries=kb.entries, venue=venue, templates=ROOT / "templates",
-                               escaper=Escaper(charset()), introduction="")
+                               escaper=Escaper(charset()), outline=outline,
+                               synthesis=build_synthesis(kb.taxonomy, kb.entries, titles),
+                               method=build_method(kb.taxonomy, kb.entries), scope=load_scope(ROOT)[0])
     templates = "\n".join(re.sub(r"\\(VAR|BLOCK|#)\{", "{", path.read_text(encoding="utf-8"))
                           for path in sorted((ROOT / "templates").rglob("*.j2")))
     return document.files["survey.tex"] + "\n" + templates, document.files["refs.bib"]
@@ -628,7 +638,7 @@ def test_generated_latex_holds_no_markup_from_any_payload(built: Built) -> None:
     tex_baseline, bib_baseline = (without_comments(text) for text in baseline(built.venue))
     assert commands(tex) <= commands(tex_baseline) | ESCAPER_COMMANDS | FIGURE_COMMANDS
     assert commands(bib) <= commands(bib_baseline) | ESCAPER_COMMANDS | BIBTEX_COMMANDS
-    assert set(re.findall(r"\\input\{([^}]*)\}", without_comments(tex))) == {"glyphtounicode", "introduction"}
+    assert set(re.findall(r"\\input\{([^}]*)\}", without_comments(tex))) == {"glyphtounicode", "sections/introduction"}
     for name, text, usual in (("survey.tex", tex, tex_baseline), ("refs.bib", bib, bib_baseline),
                               ("survey.bbl", bbl, "")):
         assert "^^" not in text and not re.search(r"[\x00-\x08\x0b-\x1f\x7f]", text), name  # TeX's ^^ notations

@@ -16,9 +16,11 @@ from survey.cli_context import Context
 @click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=Path("build"), show_default=True,
               help="Build folder; the PDF is OUT/survey.pdf.")
 @click.option("--no-pdf", is_flag=True, help="Write the LaTeX sources, figures and refs.bib; do not run TeX.")
+@click.option("--final", is_flag=True,
+              help="A submission build: refuse while an editor section is still a placeholder.")
 @click.option("--quiet", "-q", is_flag=True, help="Do not show progress.")
 @click.pass_obj
-def build_command(obj: Context, venue: str, out: Path, no_pdf: bool, quiet: bool) -> None:
+def build_command(obj: Context, venue: str, out: Path, no_pdf: bool, final: bool, quiet: bool) -> None:
     """Build the survey from the knowledge base: check, derive, render, compile.
 
     Refuses to build while `survey check` reports errors. A second build of unchanged inputs does not run TeX;
@@ -33,7 +35,7 @@ def build_command(obj: Context, venue: str, out: Path, no_pdf: bool, quiet: bool
             click.echo(f"survey build: {message}", err=True)
 
     with units.memo_file(obj.unit_memo):
-        result = build(obj.root, venue, out, pdf=not no_pdf, progress=progress)
+        result = build(obj.root, venue, out, pdf=not no_pdf, final=final, progress=progress)
     for diagnostic in sorted(result.diagnostics, key=Diagnostic.sort_key):
         click.echo(diagnostic.as_text(), err=True)
     if result.diagnostics:

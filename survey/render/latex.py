@@ -20,13 +20,15 @@ from survey.render.latex_escape import Escaper, Raw, citekey, email, orcid, prea
 
 if TYPE_CHECKING:
     from survey.derive.authors import Author, AuthorList
+    from survey.derive.method import Method
+    from survey.derive.synthesis import Synthesis
+    from survey.outline import Outline, Scope
     from survey.derive.plots import Figure
     from survey.derive.views import MetricRow, MetricTable, SurveyViews
     from survey.metadata import Metadata
     from survey.model import Entry
 
 MAIN_FILE = "survey.tex"
-INTRODUCTION_FILE = "introduction.tex"
 EMPTY_CELL = "-"
 MAX_CAPTION_CITES = 40
 
@@ -245,7 +247,7 @@ def metric_table(table: MetricTable, venue: Venue, escaper: Escaper) -> TexTable
     if table.mixes_evidence:
         text += " Measured and simulated values both appear; the Evidence column tells them apart."
     if table.formula is not None:
-        text += (f" Derived column ({table.formula.key}): {table.formula.statement}.")
+        text += f" Derived column: {table.formula.statement}."
     return make_table(f"tab:metric-{table.kind}", table.label, escaper(text), header, widths, rows, venue, escaper)
 
 
@@ -477,11 +479,47 @@ class RenderedDocument:
     warnings: list[str]
 
 
+def related_surveys_table(method: Method, venue: Venue, escaper: Escaper) -> TexTable | None:
+    if not method.surveys:
+        return None
+    rows = [([s.title, str(s.year) if s.year else EMPTY_CELL, s.venue or EMPTY_CELL, _work_cell(s.entry_id)],
+             s.entry_id) for s in method.surveys]
+    caption = escaper(f"Surveys of the field recorded in the knowledge base ({len(rows)}).")
+    return make_table("tab:related-surveys", "Related surveys", caption, ["Survey", "Year", "Venue", "Ref."],
+                      [3.0, None, 1.5, None], rows, venue, escaper)
+
+
+def _short_authors(families: Sequence[str]) -> str:
+    """The running head's authors: 'Wang', 'Wang and Zhu', 'Wang et al.'."""
+    if not families:
+        return "Editors"
+    if len(families) == 2:
+        return f"{families[0]} and {families[1]}"
+    return families[0] + (" et al." if len(families) > 2 else "")
+
+
+def _outline_context(outline: Outline, escaper: Escaper) -> list[dict[str, Any]]:
+    """The outline's sections as the body template walks them."""
+    out = []
+    for section in outline.sections:
+        placeholder = None
+        if section.text_file and section.text is None:
+            placeholder = escaper(f"Editors: write paper/sections/{section.text_file}"
+                                  + (f" ({section.title})." if section.title else "."))
+        out.append({"id": section.id, "title": section.title, "unnumbered": section.unnumbered,
+                    "placeholder": placeholder,
+                    "input": Raw(f"sections/{section.text_file[:-4]}") if section.text_file and section.text is not None
+                    else None,
+                    "block": section.generate})
+    return out
+
+
 def render_document(*, views: SurveyViews, authors: AuthorList, metadata: Metadata, entries: Sequence[Entry],
-                    venue: str, templates: Path, escaper: Escaper, figures: Sequence[Figure] = (),
-                    figure_folder: str = "figures", introduction: str | None = None,
-                    table_fill: float = 1.0) -> RenderedDocument:
-    """survey.tex (and introduction.tex when the editors wrote one) for `venue` ('todaes' or 'tcad').
+                    venue: str, templates: Path, escaper: Escaper, outline: Outline | None = None,
+                    synthesis: Synthesis | None = None, method: Method | None = None, scope: Scope | None = None,
+                    figures: Sequence[Figure] = (),
+                    figure_folder: str = "figures", table_fill: float = 1.0) -> RenderedDocument:
+    """survey.tex, refs.bib and the editors' section texts (sections/*.tex) for `venue` ('todaes' or 'tcad').
 
     `table_fill` scales how many estimated lines a table chunk may hold (a build retries with less when TeX
     finds a chunk too tall for its page).
@@ -489,13 +527,21 @@ def render_document(*, views: SurveyViews, authors: AuthorList, metadata: Metada
     import dataclasses
 
     from survey.render.bibliography import build_bibliography
+    from survey.derive.method import Method
+    from survey.derive.synthesis import Synthesis
+    from survey.outline import Scope, default_outline
+    from survey.render.prose import paragraphs_tex
+
+    outline = outline if outline is not None else default_outline()
+    synthesis = synthesis if synthesis is not None else Synthesis((), ())
+    method = method if method is not None else Method((), ())
+    scope = scope if scope is not None else Scope()
 
     chosen = VENUES[venue]
     chosen = dataclasses.replace(chosen, chunk_lines=max(8, int(chosen.chunk_lines * table_fill)))
     env = make_environment(templates, escaper)
     tex_author_list, groups, warnings = tex_authors(authors, escaper)
     listed = authors.listed()
-    first = listed.authors[0].parts.family if listed.authors else "Editors"
     bibliography = build_bibliography(entries, escaper)
     ccs, ccs_warnings = ccs_lines(metadata, escaper)
     context = {
@@ -504,22 +550,29 @@ def render_document(*, views: SurveyViews, authors: AuthorList, metadata: Metada
         "title": metadata.title,
         "short_title": metadata.short_title or metadata.title,
         "abstract": metadata.abstract or "",
-        "short_authors": f"{first} et al." if len(listed.authors) > 1 else first,
+        "short_authors": _short_authors([a.parts.family for a in listed.authors]),
         "authors": tex_author_list,
         "affiliation_groups": groups,
         "pending": len(authors.pending()),
-        "introduction": introduction is not None,
+        "outline": _outline_context(outline, escaper),
+        "class_sections": [{"id": c.id, "title": c.title, "body": paragraphs_tex(c.paragraphs, escaper)}
+                           for c in synthesis.class_sections],
+        "challenge_sections": [{"id": c.id, "title": c.title, "body": paragraphs_tex(c.paragraphs, escaper)}
+                               for c in synthesis.challenge_sections],
+        "method_prose": paragraphs_tex(method.paragraphs, escaper),
+        "scope": scope,
+        "related_surveys": related_surveys_table(method, chosen, escaper),
+        "posters": sorted(e.id for e in entries if e.type == "poster"),
+        "contributions": [{"name": c.name, "roles": [views.labels.get("credit-role", {}).get(r, r) for r in c.roles]}
+                          for c in metadata.contributions],
         "taxonomy": taxonomy_figure(views, chosen, escaper),
-        "sections": views.challenge_sections,
         "talks": views.talks,
         "catalogue": catalogue_table(views, chosen, escaper),
         "comparison": comparison_tables(views, chosen, escaper),
         "metrics": [metric_table(t, chosen, escaper) for t in views.metric_tables],
         "coverage": coverage_table(views, chosen, escaper),
         "figures": [plot_figure(f, figure_folder, chosen, escaper) for f in figures],
-        "open_problems": views.open_problems,
         "threats": threats_to_validity(views),
-        "coauthors": tex_author_list,
         "venue": chosen.key,
         "table_partial": f"partials/table_{chosen.key}.tex.j2",
         "wide_figure": Raw("figure*" if chosen.two_column else "figure"),
@@ -529,6 +582,6 @@ def render_document(*, views: SurveyViews, authors: AuthorList, metadata: Metada
     }
     text = env.get_template(chosen.template).render(context)
     files = {MAIN_FILE: text, "refs.bib": bibliography.text}
-    if introduction is not None:
-        files[INTRODUCTION_FILE] = introduction
+    for name, section_text in sorted(outline.section_files().items()):
+        files[f"sections/{name}"] = section_text
     return RenderedDocument(files, warnings + ccs_warnings + bibliography.warnings + escaper.warnings())
