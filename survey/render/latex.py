@@ -22,8 +22,8 @@ if TYPE_CHECKING:
     from survey.derive.authors import Author, AuthorList
     from survey.derive.plots import Figure
     from survey.derive.views import MetricRow, MetricTable, SurveyViews
-    from survey.metadata import Metadata
-    from survey.model import Entry
+    from survey.load.metadata import Metadata
+    from survey.load.model import Entry
 
 MAIN_FILE = "survey.tex"
 INTRODUCTION_FILE = "introduction.tex"
