@@ -21,10 +21,10 @@ import yaml
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from survey import units  # noqa: E402
 from survey.build import build  # noqa: E402
-from survey.cli_context import CACHE_DIR  # noqa: E402
-from survey.compile import LATEXMK, tex_environment  # noqa: E402
+from survey.compile.latexmk import LATEXMK, tex_environment  # noqa: E402
+from survey.files.cache_folder import CACHE_DIR  # noqa: E402
+from survey.load import units  # noqa: E402
 
 
 def timed(action):  # type: ignore[no-untyped-def]

@@ -29,8 +29,8 @@ import yaml
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
-from survey.identifiers import orcid_checksum
-from survey.taxonomy import Taxonomy, load_taxonomy
+from survey.load.identifiers import orcid_checksum
+from survey.load.taxonomy import Taxonomy, load_taxonomy
 
 CHECK_TARGET = 2.0  # x the floor at 10,000 entries
 HELP_TARGET = 0.25  # seconds
@@ -66,7 +66,7 @@ def _metric_lines(rng: random.Random, taxonomy: Taxonomy, kind_id: str) -> list[
     unit = kind.canonical_unit or "x"
     spelling = rng.choice(UNITS.get(unit, (unit,)))
     if spelling != unit:  # keep the value plausible in the unit written
-        from survey import units
+        from survey.load import units
 
         value = round(value * units.factor(unit, spelling), 6) or value
     written = _quote(spelling) if spelling == "%" else spelling
@@ -146,7 +146,7 @@ def parse_floor(root: Path) -> int:
 
 
 def check_in_process(root: Path) -> int:
-    from survey.check import check
+    from survey.check.rules import check
 
     result = check(root)
     assert result.errors == 0, [d.as_text() for d in result.diagnostics[:5]]

@@ -19,7 +19,7 @@ from typing import Any, Protocol
 import yaml
 
 from fuzz import inputs, tex
-from survey.diagnostics import Diagnostic
+from survey.report.diagnostics import Diagnostic
 
 REPO = Path(__file__).resolve().parents[1]
 # Line breaks as YAML (libyaml) counts them: a diagnostic's line must exist in the file.
@@ -106,7 +106,7 @@ class YamlTarget:
         return Sample(raw, {"input.yaml": raw})
 
     def run(self, sample: Sample) -> None:
-        from survey.yamlsource import parse_yaml
+        from survey.load.yamlsource import parse_yaml
 
         raw: bytes = sample.payload
         loaded = parse_yaml(raw, self.path)
@@ -124,7 +124,7 @@ class YamlTarget:
 # --- check --------------------------------------------------------------------------------------------------------
 
 class CheckTarget:
-    """Mutated real entries in a copy of the knowledge base through survey.check.check (and now and then the CLI)."""
+    """Mutated real entries in a copy of the knowledge base through survey.check.rules.check (now and then the CLI)."""
 
     name = "check"
     time_limit = 60.0
@@ -141,7 +141,7 @@ class CheckTarget:
         self.require_clean("the unmutated copy of the knowledge base")
 
     def require_clean(self, what: str) -> None:
-        from survey.check import check
+        from survey.check.rules import check
 
         result = check(self.root)
         if result.diagnostics:
@@ -169,7 +169,7 @@ class CheckTarget:
         return Sample(files, dict(files), steps)
 
     def run(self, sample: Sample) -> None:
-        from survey.check import check
+        from survey.check.rules import check
 
         files: dict[str, bytes | None] = sample.payload
         try:
@@ -247,7 +247,7 @@ class QueryTarget:
     share = 1.0
 
     def __init__(self) -> None:
-        from survey.cache import load_index
+        from survey.query.cache import load_index
         from survey.query.fields import CONDITION_FIELDS, ENTRY_FIELDS
 
         self.index = load_index(REPO, use_cache=False)
@@ -313,7 +313,7 @@ class BibImportTarget:
     share = 2.0
 
     def __init__(self, workdir: Path) -> None:
-        from survey.taxonomy import load_taxonomy
+        from survey.load.taxonomy import load_taxonomy
 
         self.root = workdir / "bibimport-kb"
         copy_knowledge_base(self.root)
@@ -332,8 +332,8 @@ class BibImportTarget:
         return Sample(text, {"input.bib": text})
 
     def run(self, sample: Sample) -> None:
-        from survey.bibimport import import_bibtex, read_bibtex
-        from survey.yamlsource import parse_yaml
+        from survey.contribute.bibimport import import_bibtex, read_bibtex
+        from survey.load.yamlsource import parse_yaml
 
         text: str = sample.payload
         lines = line_count(text)

@@ -14,7 +14,8 @@ from survey.render.latex_escape import Charset, Escaper, preamble
 HAVE_TEX = shutil.which("pdflatex") is not None and shutil.which("pdftotext") is not None
 
 # TeX builds these from a letter and an accent below (or a dotless i): they look right, but pdftotext reads the
-# pieces back, so their round trip cannot be checked by text (tests/test_escape.py leaves them out the same way).
+# pieces back, so their round trip cannot be checked by text (tests/render/test_latex_escape.py leaves them out the
+# same way).
 _BUILT_BELOW = {"\u0323", "\u0326", "\u0327", "\u0328"}
 _UNREADABLE = set("¼½¾¹²³")  # fractions read back as "1 4", raised digits get a space
 # Characters T1 sets with another one's glyph: pdftotext reads back that one.

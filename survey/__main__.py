@@ -1,3 +1,3 @@
-from survey.cli import main
+from survey.cli.main import main
 
 main()

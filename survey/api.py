@@ -2,7 +2,7 @@
 
     import survey.api as sv
     kb = sv.load("path/to/knowledge-base")
-    kb.entries                       # survey.model.Entry objects
+    kb.entries                       # survey.load.model.Entry objects
     kb.query("memory=dram year>=2023")
     kb.metrics_frame()               # pandas DataFrame, one row per metric, canonical units
 """
@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     import pandas  # type: ignore[import-untyped]
 
-    from survey.model import Entry
+    from survey.load.model import Entry
     from survey.query.index import QueryIndex
 
 
@@ -47,7 +47,7 @@ class Survey:
         """One row per metric of the matching entries, values in canonical units, with their conditions."""
         import pandas
 
-        from survey.export import METRIC_COLUMNS, metric_rows
+        from survey.render.export import METRIC_COLUMNS, metric_rows
 
         frame = pandas.DataFrame(metric_rows(self.records(expression), self.index), columns=list(METRIC_COLUMNS))
         for column in ("canonical_low", "canonical_high", "low", "high", "value"):
@@ -57,8 +57,8 @@ class Survey:
 
 def load(root: str | Path = ".") -> Survey:
     """Load the knowledge base at `root` (its folder holding taxonomy.yaml and entries/)."""
-    from survey.cache import load_index
-    from survey.knowledge_base import load_knowledge_base
+    from survey.load.knowledge_base import load_knowledge_base
+    from survey.query.cache import load_index
 
     folder = Path(root)
     index = load_index(folder)

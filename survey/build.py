@@ -14,15 +14,15 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from survey.atomic_write import write_atomically, write_if_changed
-from survey.build_folder import publish
-from survey.cli_context import CACHE_DIR
-from survey.compile import PDF_NAME
-from survey.diagnostics import Diagnostic, Location, error, warning
+from survey.compile.build_folder import publish
+from survey.compile.latexmk import PDF_NAME
+from survey.files.atomic_write import write_atomically, write_if_changed
+from survey.files.cache_folder import CACHE_DIR
+from survey.report.diagnostics import Diagnostic, Location, error, warning
 
 if TYPE_CHECKING:
     from survey.derive.authors import AuthorList
-    from survey.metadata import Metadata
+    from survey.load.metadata import Metadata
     from survey.render.latex import RenderedDocument
 
 FIGURES_DIR = "figures"
@@ -76,7 +76,7 @@ def build(root: Path, venue: str, out: Path, *, pdf: bool = True, final: bool = 
     `final` refuses (before anything is generated) while an editor section is still a placeholder.
 
     One build at a time writes to `out` (a second one waits); a failed or killed build leaves the previous
-    outputs in place (see survey.build_folder); a problem writing files is a diagnostic, not an exception.
+    outputs in place (see survey.compile.build_folder); a problem writing files is a diagnostic, not an exception.
     """
     from survey.render.latex import VENUES
 
@@ -84,8 +84,8 @@ def build(root: Path, venue: str, out: Path, *, pdf: bool = True, final: bool = 
         return BuildResult(False, out, diagnostics=[error(Location(str(root)), "unknown-venue",
                                                           f"unknown venue '{venue}'",
                                                           f"choose one of {', '.join(sorted(VENUES))}")])
-    from survey.build_folder import exclusive_build, finish_interrupted_publish
-    from survey.os_errors import describe_os_error
+    from survey.compile.build_folder import exclusive_build, finish_interrupted_publish
+    from survey.report.os_errors import describe_os_error
 
     try:
         with exclusive_build(out, progress):
@@ -102,15 +102,15 @@ def build(root: Path, venue: str, out: Path, *, pdf: bool = True, final: bool = 
 def _build_locked(root: Path, venue: str, out: Path, pdf: bool, final: bool,
                   progress: Callable[[str], None]) -> BuildResult:
     """build() once it holds the build folder's lock."""
-    from survey.check import check
-    from survey.compile import compile_pdf
+    from survey.check.rules import check
+    from survey.compile.latexmk import compile_pdf
     from survey.derive.authors import build_author_list
     from survey.derive.method import build_method
     from survey.derive.synthesis import build_synthesis
-    from survey.outline import load_outline, load_scope, placeholder_diagnostics
+    from survey.load.outline import load_outline, load_scope, placeholder_diagnostics
     from survey.derive.plots import write_figures
     from survey.derive.views import build_views
-    from survey.metadata import load_metadata
+    from survey.load.metadata import load_metadata
     from survey.render.latex import MAIN_FILE, render_document
     from survey.render.latex_escape import Escaper, detect_charset
 
@@ -222,8 +222,8 @@ def provenance_text(synthesis: object, method: object) -> str:
 
 def _links_out_of_repository(root: Path, templates: Path) -> list[Diagnostic]:
     """Errors for the editor's prose and the knowledge base's own templates that link out of the repository."""
-    from survey.knowledge_base import display_path
-    from survey.repository_paths import outside_repository
+    from survey.files.repository_paths import outside_repository
+    from survey.load.knowledge_base import display_path
 
     paths = []
     if templates == root / TEMPLATES_DIR:
@@ -273,7 +273,7 @@ def _table_too_tall(diagnostics: list[Diagnostic]) -> bool:
 
 def _write_citation(root: Path, metadata: Metadata, authors: AuthorList) -> None:
     """CITATION.cff of the knowledge base, from the same author data as the paper."""
-    from survey.citation import CITATION_FILE, citation_text
+    from survey.render.citation import CITATION_FILE, citation_text
 
     write_if_changed(root / CITATION_FILE, citation_text(metadata, authors).encode("utf-8"))
 

@@ -12,11 +12,11 @@ import pytest
 from click.testing import CliRunner
 
 from survey.build import WORK_DIR, build
-from survey.cli import main
-from survey.compile import STAGING_DIR, compile_pdf
+from survey.cli.main import main
+from survey.compile.latexmk import STAGING_DIR, compile_pdf
 from survey.derive.authors import build_author_list
-from survey.knowledge_base import load_knowledge_base
-from survey.metadata import load_metadata
+from survey.load.knowledge_base import load_knowledge_base
+from survey.load.metadata import load_metadata
 
 ROOT = Path(__file__).resolve().parent.parent
 HAVE_TEX = all(shutil.which(t) for t in ("latexmk", "pdflatex", "pdftotext"))

@@ -30,12 +30,12 @@ from fuzz.targets import (
     YamlTarget,
     line_count,
 )
-from survey.bibimport import read_bibtex
-from survey.check import check
+from survey.check.rules import check
+from survey.contribute.bibimport import read_bibtex
+from survey.load.yamlsource import parse_yaml
 from survey.query.evaluate import select
 from survey.query.syntax import QueryError
 from survey.render.latex_escape import Charset, Escaper, detect_charset, fallback_charset
-from survey.yamlsource import parse_yaml
 
 needs_tex = pytest.mark.skipif(not tex.HAVE_TEX, reason="pdflatex and pdftotext are needed")
 randoms = st.randoms(use_true_random=False)

@@ -9,7 +9,7 @@ from pathlib import Path
 import yaml
 
 REPO = Path(__file__).resolve().parent.parent
-REFERENCE = re.compile(r"`(tests/test_[a-z0-9_]+\.py)::(test_[a-z0-9_]+)`")
+REFERENCE = re.compile(r"`(tests/(?:[a-z]+/)?test_[a-z0-9_]+\.py)::(test_[a-z0-9_]+)`")
 
 
 def _test_names(path: Path) -> set[str]:

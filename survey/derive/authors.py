@@ -26,11 +26,11 @@ import unicodedata
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from survey.diagnostics import Diagnostic, Location, warning
+from survey.report.diagnostics import Diagnostic, Location, warning
 
 if TYPE_CHECKING:
-    from survey.knowledge_base import KnowledgeBase
-    from survey.metadata import CoauthorPolicy, Metadata, Place
+    from survey.load.knowledge_base import KnowledgeBase
+    from survey.load.metadata import CoauthorPolicy, Metadata, Place
 
 CONSENT_STATES = ("confirmed", "invited", "declined")
 
@@ -217,7 +217,7 @@ class _Identity:
 
 def build_author_list(kb: KnowledgeBase, metadata: Metadata | None) -> AuthorList:
     """The co-author list: chairs (metadata order), then speakers, then presenters, each by family name."""
-    from survey.metadata import CoauthorPolicy as DefaultPolicy
+    from survey.load.metadata import CoauthorPolicy as DefaultPolicy
 
     policy = metadata.coauthors if metadata else DefaultPolicy()
     records = _chair_records(metadata) + _entry_records(kb, policy.roles)

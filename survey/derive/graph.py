@@ -9,8 +9,8 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     import networkx as nx  # type: ignore[import-untyped]
 
-    from survey.model import Entry
-    from survey.taxonomy import Taxonomy
+    from survey.load.model import Entry
+    from survey.load.taxonomy import Taxonomy
 
 CHALLENGE_PREFIX = "challenge:"
 WORK_PREFIX = "work:"

@@ -10,8 +10,8 @@ from typing import TYPE_CHECKING
 from survey.derive.synthesis import Paragraph, _Builder, _count_text, _lower_word
 
 if TYPE_CHECKING:
-    from survey.model import Entry
-    from survey.taxonomy import Taxonomy
+    from survey.load.model import Entry
+    from survey.load.taxonomy import Taxonomy
 
 
 @dataclass(frozen=True)

@@ -99,7 +99,7 @@ def _remember_figures(stored: Path, folder: Path, figures: list[Figure]) -> None
     import json
     import shutil
 
-    from survey.atomic_write import write_atomically
+    from survey.files.atomic_write import write_atomically
 
     try:
         stored.mkdir(parents=True, exist_ok=True)

@@ -8,8 +8,8 @@ from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from survey.derive.views import CatalogueRow, MetricTable
-    from survey.model import Entry
-    from survey.taxonomy import Taxonomy
+    from survey.load.model import Entry
+    from survey.load.taxonomy import Taxonomy
 
 MEASURED, SIMULATED, UNSTATED = "measured", "simulated", "unstated"
 

@@ -15,8 +15,8 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Union
 
 if TYPE_CHECKING:
-    from survey.model import Entry, Metric
-    from survey.taxonomy import Taxonomy, Vocabulary
+    from survey.load.model import Entry, Metric
+    from survey.load.taxonomy import Taxonomy, Vocabulary
 
 
 @dataclass(frozen=True)
@@ -480,7 +480,7 @@ def _lower_word(label: str) -> str:
 
 def _efficiency_paragraph(ctx: _Context, works: list[_Work], what: str) -> Paragraph | None:
     """Absolute energy efficiency (TOPS/W) reported by macros and chips, with node and precision."""
-    from survey import units
+    from survey.load import units
 
     rows = []
     for w in works:

@@ -11,7 +11,6 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from survey import units
 from survey.derive import formulas as formula_registry
 from survey.derive.graph import TaxonomyGraph, build_taxonomy_graph
 from survey.derive.quality import (
@@ -24,11 +23,12 @@ from survey.derive.quality import (
     evidence_class,
     strongest_evidence,
 )
+from survey.load import units
 
 if TYPE_CHECKING:
-    from survey.knowledge_base import KnowledgeBase
-    from survey.model import Entry, Metric, Precision
-    from survey.taxonomy import Taxonomy, Vocabulary
+    from survey.load.knowledge_base import KnowledgeBase
+    from survey.load.model import Entry, Metric, Precision
+    from survey.load.taxonomy import Taxonomy, Vocabulary
 
 EMPTY = "-"  # a cell with nothing to show
 # The derived column a metric table carries, by metric kind.

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from survey.load.taxonomy import Taxonomy, normalise
 from survey.query.index import QueryIndex
 from survey.query.records import metrics_of
-from survey.taxonomy import Taxonomy, normalise
 
 DEFAULT_COLUMNS = ("id", "type", "year", "memory", "architecture", "title")
 # column -> record facet holding term ids (shown as labels)

@@ -11,9 +11,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from survey.load.taxonomy import Taxonomy, normalise
 from survey.query.columns import lower_is_better
 from survey.query.records import metrics_of
-from survey.taxonomy import Taxonomy, normalise
 
 # iso name -> how to read it from a metric record (conditions key, or a metric field)
 ISO_KEYS = {

@@ -12,12 +12,12 @@ import fnmatch
 from collections.abc import Callable
 from typing import Any
 
+from survey.load.taxonomy import normalise
 from survey.query.fields import CONDITION_FIELDS, ENTRY_FIELDS, FieldSpec, field_table
 from survey.query.index import QueryIndex
 from survey.query.records import metrics_of
 from survey.query.syntax import All, Any_, Compare, Node, Not, QueryError, Text, Value, parse
 from survey.query.unit_table import UnitMismatch, factor_to_canonical
-from survey.taxonomy import normalise
 
 Predicate = Callable[[dict[str, Any]], bool]
 _TOLERANCE = 1e-9

@@ -6,7 +6,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from survey.taxonomy import normalise
+from survey.load.taxonomy import normalise
 
 Getter = Callable[[dict[str, Any]], list[Any]]
 

@@ -1,4 +1,4 @@
-"""What queries run on: the taxonomy, one record per entry, and the unit table (see survey.cache)."""
+"""What queries run on: the taxonomy, one record per entry, and the unit table (see survey.query.cache)."""
 
 from __future__ import annotations
 
@@ -7,8 +7,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from survey.load.taxonomy import Taxonomy
 from survey.query.unit_table import UnitTable
-from survey.taxonomy import Taxonomy
 
 
 @dataclass

@@ -9,8 +9,8 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from survey.model import Entry, Metric
-    from survey.taxonomy import Taxonomy, Vocabulary
+    from survey.load.model import Entry, Metric
+    from survey.load.taxonomy import Taxonomy, Vocabulary
 
 # Entry-level facets: record key -> (vocabulary, attribute of Entry).
 ENTRY_FACETS: dict[str, tuple[str, str]] = {
@@ -125,7 +125,7 @@ def _metric_record(entry: Entry, metric: Metric, entry_terms: dict[str, list[str
 def _factor(unit: str, canonical: str | None) -> float | None:
     if canonical is None:
         return None
-    from survey import units
+    from survey.load import units
 
     try:
         return units.factor(unit, canonical)

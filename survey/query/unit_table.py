@@ -11,7 +11,7 @@ from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from survey.taxonomy import Taxonomy
+    from survey.load.taxonomy import Taxonomy
 
 UnitTable = dict[str, dict[str, float]]  # metric kind -> unit as written -> factor to the canonical unit
 
@@ -25,7 +25,7 @@ class UnitMismatch(ValueError):
 
 def build_unit_table(taxonomy: Taxonomy, used: Iterable[tuple[str, str]] = ()) -> UnitTable:
     """Factors for prefixed variants of every canonical unit, and for the (kind, unit) pairs in `used`."""
-    from survey import units
+    from survey.load import units
 
     table: UnitTable = {}
     for term in taxonomy["metric"]:
@@ -52,7 +52,7 @@ def factor_to_canonical(table: UnitTable, taxonomy: Taxonomy, kind: str, unit: s
     known = table.get(kind, {}).get(unit.strip())
     if known is not None:
         return known
-    from survey import units  # only for a unit the table has not seen: pint costs a few tenths of a second
+    from survey.load import units  # only for a unit the table has not seen: pint costs a few tenths of a second
 
     term = taxonomy["metric"].terms.get(kind)
     canonical = term.canonical_unit if term else None
@@ -65,7 +65,7 @@ def factor_to_canonical(table: UnitTable, taxonomy: Taxonomy, kind: str, unit: s
 
 def _variants(unit: str) -> list[str]:
     """`unit` with every SI prefix swapped on each part: TOPS/W -> GOPS/mW, POPS/kW, ..."""
-    from survey import units
+    from survey.load import units
 
     found = units.facts(unit)
     if found is None or found.dimension == "dimensionless":  # no prefixes on 'x' or '%'

@@ -9,9 +9,9 @@ import unicodedata
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
-from survey.bibtex import parse_record
-from survey.identifiers import doi_problem
-from survey.model import Entry
+from survey.load.bibtex import parse_record
+from survey.load.identifiers import doi_problem
+from survey.load.model import Entry
 from survey.render.latex_escape import url as safe_url
 
 _MONTHS = {"jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"}

@@ -22,11 +22,11 @@ if TYPE_CHECKING:
     from survey.derive.authors import Author, AuthorList
     from survey.derive.method import Method
     from survey.derive.synthesis import Synthesis
-    from survey.outline import Outline, Scope
+    from survey.load.outline import Outline, Scope
     from survey.derive.plots import Figure
     from survey.derive.views import MetricRow, MetricTable, SurveyViews
-    from survey.metadata import Metadata
-    from survey.model import Entry
+    from survey.load.metadata import Metadata
+    from survey.load.model import Entry
 
 MAIN_FILE = "survey.tex"
 EMPTY_CELL = "-"
@@ -529,7 +529,7 @@ def render_document(*, views: SurveyViews, authors: AuthorList, metadata: Metada
     from survey.render.bibliography import build_bibliography
     from survey.derive.method import Method
     from survey.derive.synthesis import Synthesis
-    from survey.outline import Scope, default_outline
+    from survey.load.outline import Scope, default_outline
     from survey.render.prose import paragraphs_tex
 
     outline = outline if outline is not None else default_outline()

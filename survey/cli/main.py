@@ -1,0 +1,79 @@
+"""The `survey` command line: thin commands that parse arguments and call the library."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from survey import __version__
+from survey.cli.context import Context
+
+
+class SurveyGroup(click.Group):
+    """Commands whose unexpected failures reach the user as one line with a fix, never as a traceback."""
+
+    def invoke(self, ctx: click.Context) -> object:
+        import os
+
+        try:
+            return super().invoke(ctx)
+        except (click.exceptions.Exit, click.ClickException, click.Abort, SystemExit, KeyboardInterrupt):
+            raise
+        except BrokenPipeError:  # `survey query ... | head`: the reader has gone; nothing more to say
+            os.dup2(os.open(os.devnull, os.O_WRONLY), 1)
+            ctx.exit(0)
+        except OSError as exc:
+            from survey.report.os_errors import describe_os_error
+
+            problem = describe_os_error(exc, f"survey {ctx.invoked_subcommand or ''}".strip())
+            where = exc.filename or (ctx.obj.root if ctx.obj else ".")
+            click.echo(f"{where}: error[{problem.code}] {problem.message}\n  hint: {problem.hint}", err=True)
+            ctx.exit(1)
+        except Exception as exc:
+            if os.environ.get("SURVEY_DEBUG"):
+                raise
+            report = _save_crash_report()
+            click.echo(f"survey: internal error: {type(exc).__name__}: {exc}\n"
+                       f"  hint: this is a bug in survey, not in your files; please report it with {report} "
+                       f"(SURVEY_DEBUG=1 shows the traceback here)", err=True)
+            ctx.exit(3)
+        return None
+
+
+def _save_crash_report() -> str:
+    """The traceback of the exception being handled, in a file of its own outside the knowledge base."""
+    import tempfile
+    import traceback
+
+    with tempfile.NamedTemporaryFile("w", prefix="survey-crash-", suffix=".txt", delete=False) as handle:
+        handle.write(traceback.format_exc())
+    return handle.name
+
+
+@click.group(cls=SurveyGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.option("--root", type=click.Path(file_okay=False, path_type=Path), default=Path("."),
+              show_default=True, help="Folder of the knowledge base (taxonomy.yaml, entries/, paper/).")
+@click.version_option(__version__, prog_name="survey")
+@click.pass_context
+def main(ctx: click.Context, root: Path) -> None:
+    """Turn a community's structured research entries into a journal survey paper."""
+    if not root.is_dir():
+        raise click.UsageError(f"--root {root}: no such folder")
+    ctx.obj = Context(root)
+
+
+def _register() -> None:
+    """Each command lives in its own module under survey/cli (imports there stay light)."""
+    from survey.cli import authors_commands, build_commands, check_commands, contrib_commands, query_commands
+
+    for module in (check_commands, authors_commands, query_commands, build_commands, contrib_commands):
+        for command in module.COMMANDS:
+            main.add_command(command)
+
+
+_register()
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

@@ -1,0 +1,1 @@
+"""Contributor tools: `survey new` (scaffold), `survey fmt` (formatting), `survey import-bib`."""

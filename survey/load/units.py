@@ -1,0 +1,210 @@
+"""Units of reported metrics, with pint: parsing, dimension checks and conversion to canonical units.
+
+Counting units get dimensions of their own so that pint tells TOPS/W (operations per joule) from J/token:
+`operation` (1 MAC = 2 operations, the field's convention) and `token`.
+
+Building pint's registry costs a few tenths of a second, which a pre-commit check cannot afford. What the
+program needs of a unit is only its dimension and its scale to base units (`UnitFacts`), so these are kept in
+a memo that the commands load from and save to the knowledge base's cache folder (`memo_file`): a run that
+meets only known unit strings never imports pint.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import math
+import re
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+_DEFINITIONS = """
+operation = [operation] = op = OP = ops
+OPS = operation / second
+FLOP = operation
+FLOPS = operation / second
+MAC = 2 * operation
+MACS = 2 * operation / second
+token = [token] = tok
+inference = [inference]
+times = [] = x = X
+pin = [pin]
+"""
+
+
+@lru_cache(maxsize=1)
+def registry() -> Any:
+    import pint
+
+    # pint makes `bit` dimensionless, which would let a bandwidth in GB/s pass for a frequency; we load pint's
+    # own definitions with bit given the dimension [information].
+    folder = Path(pint.__file__).parent
+    text = (folder / "default_en.txt").read_text(encoding="utf-8")
+    text = text.replace("@import constants_en.txt", (folder / "constants_en.txt").read_text(encoding="utf-8"))
+    text = text.replace("\nbit = []", "\nbit = [information]")
+    ureg = pint.UnitRegistry(None, cache_folder=None)
+    ureg.load_definitions(text.splitlines() + _DEFINITIONS.strip().splitlines())
+    return ureg
+
+
+_SUPERSCRIPTS = str.maketrans({"²": "^2", "³": "^3", "μ": "u", "µ": "u", "×": "x", "·": "*"})
+_POWER = re.compile(r"(?<=[a-zA-Z])([23])\b")
+_BITS = re.compile(r"\b([kKMGTP])b\b")  # Gb, Mb: the field means gigabits, pint reads gilberts and millibarns
+
+
+def _prepare(text: str) -> str:
+    text = text.strip().translate(_SUPERSCRIPTS).replace("%", "percent")
+    text = _BITS.sub(lambda m: m.group(1).replace("K", "k") + "bit", text)
+    return _POWER.sub(r"^\1", text)  # mm2 -> mm^2
+
+
+@lru_cache(maxsize=4096)
+def parse_unit(text: str) -> Any | None:
+    """A pint Unit for `text`, or None when pint cannot read it."""
+    if not text or not text.strip():
+        return None
+    ureg = registry()
+    try:
+        quantity = ureg.parse_expression(_prepare(text))
+    except Exception:  # pint raises many kinds of errors for unknown or malformed units
+        return None
+    if not hasattr(quantity, "units"):
+        return None
+    return quantity
+
+
+@dataclass(frozen=True)
+class UnitFacts:
+    """What the program needs of a unit: its physical dimension and its scale to base units."""
+
+    dimension: str  # canonical text of the dimensionality, 'dimensionless' for ratios
+    scale: float
+
+
+# unit text -> its facts (None: not a unit). Filled from pint on demand, or from a memo file by `memo_file`.
+_FACTS: dict[str, UnitFacts | None] = {}
+# Memo files handed to `memo_file` and not read yet: read at the first unit not known, so that a run that
+# needs no unit (a cached query) does not pay for reading them.
+_UNREAD_MEMOS: list[Path] = []
+_COMPUTED: list[str] = []  # units worked out with pint in this process (what a memo file may lack)
+
+
+def facts(text: str) -> UnitFacts | None:
+    """The dimension and scale of `text`, or None when it is not a unit."""
+    if text in _FACTS:
+        return _FACTS[text]
+    while _UNREAD_MEMOS:
+        _read_memo(_UNREAD_MEMOS.pop())
+        if text in _FACTS:
+            return _FACTS[text]
+    parsed = parse_unit(text)
+    found = None
+    if parsed is not None:
+        try:
+            scale = float(parsed.to_base_units().magnitude)
+        except ArithmeticError:  # `km^300`: a scale no float holds
+            scale = math.inf
+        if math.isfinite(scale) and scale != 0:
+            found = UnitFacts(_dimension_key(parsed.dimensionality), scale)
+    _FACTS[text] = found
+    _COMPUTED.append(text)
+    return found
+
+
+def _dimension_key(dimensionality: Any) -> str:
+    """pint's dimensionality in a canonical text form ('[length]^2 [time]^-1'); order-independent."""
+    items = sorted((str(name), float(power)) for name, power in dict(dimensionality).items() if power)
+    return " ".join(f"{name}^{power:g}" for name, power in items) or "dimensionless"
+
+
+def is_unit(text: str) -> bool:
+    return facts(text) is not None
+
+
+def same_dimension(first: str, second: str) -> bool:
+    a, b = facts(first), facts(second)
+    return a is not None and b is not None and a.dimension == b.dimension
+
+
+@lru_cache(maxsize=1)
+def _memo_key() -> str:
+    """Changes when this module's rules or pint's version change, so a stale memo is never used."""
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        pint_version = version("pint")
+    except PackageNotFoundError:
+        pint_version = "?"
+    return hashlib.sha256(Path(__file__).read_bytes() + pint_version.encode()).hexdigest()
+
+
+def _read_memo(path: Path) -> None:
+    try:
+        stored = json.loads(path.read_text(encoding="utf-8"))
+        if stored.get("key") == _memo_key():
+            for text, value in stored["units"].items():
+                _FACTS.setdefault(text, UnitFacts(value[0], float(value[1])) if value else None)
+    except (OSError, ValueError, KeyError, TypeError, IndexError, AttributeError):
+        pass  # no memo yet, or an unreadable one: it is rebuilt
+
+
+@contextmanager
+def memo_file(path: Path) -> Iterator[None]:
+    """Use the unit facts memo at `path` for the duration, and write it back when new units were met."""
+    _UNREAD_MEMOS.append(path)
+    computed = len(_COMPUTED)
+    try:
+        yield
+    finally:
+        if path in _UNREAD_MEMOS:  # no unit was needed: nothing to add
+            _UNREAD_MEMOS.remove(path)
+        elif len(_COMPUTED) != computed:
+            _read_memo(path)  # keep what another process added meanwhile
+            units = {t: [f.dimension, f.scale] if f else None for t, f in sorted(_FACTS.items())}
+            from survey.files.atomic_write import write_atomically
+
+            try:
+                write_atomically(path, json.dumps({"key": _memo_key(), "units": units}))
+            except OSError:
+                pass  # a read-only knowledge base still gets checked, just without the memo
+
+
+_NAMED = (("a ratio", "x"), ("frequency", "Hz"), ("operations", "op"), ("operation rate", "op/s"),
+          ("tokens", "token"), ("energy", "J"), ("power", "W"), ("time", "s"), ("area", "mm^2"), ("length", "m"),
+          ("information", "B"), ("voltage", "V"))
+
+
+@lru_cache(maxsize=4096)
+def dimension_text(unit: str) -> str:
+    """The physical dimension of `unit` in words: 'operations per energy' for TOPS/W."""
+    parsed = parse_unit(unit)
+    if parsed is None:
+        return "unknown"
+    wanted = parsed.dimensionality
+    named = [(name, parse_unit(example).dimensionality) for name, example in _NAMED]
+    for name, dimension in named:
+        if dimension == wanted:
+            return name
+    for top, top_dim in named[1:]:
+        for bottom, bottom_dim in named[1:]:
+            if top != bottom and top_dim / bottom_dim == wanted:
+                return f"{top} per {bottom.removesuffix('s')}"
+    return str(wanted)
+
+
+def factor(from_unit: str, to_unit: str) -> float:
+    """The number to multiply a value in `from_unit` by to express it in `to_unit`."""
+    source, target = facts(from_unit), facts(to_unit)
+    if source is None or target is None:
+        raise ValueError(f"cannot convert {from_unit!r} to {to_unit!r}")
+    if source.dimension != target.dimension:
+        raise ValueError(f"'{from_unit}' and '{to_unit}' have different dimensions")
+    return source.scale / target.scale
+
+
+def convert(value: float, from_unit: str, to_unit: str) -> float:
+    return value * factor(from_unit, to_unit)
