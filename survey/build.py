@@ -105,7 +105,9 @@ def _build_locked(root: Path, venue: str, out: Path, pdf: bool, final: bool,
     from survey.check.rules import check
     from survey.compile.latexmk import compile_pdf
     from survey.derive.authors import build_author_list
+    from survey.derive.master_tables import build_master_tables
     from survey.derive.method import build_method
+    from survey.render.supplement import SUPPLEMENT_FILE, supplement_csv
     from survey.derive.synthesis import build_synthesis
     from survey.load.outline import load_outline, load_scope, placeholder_diagnostics
     from survey.derive.plots import write_figures
@@ -147,6 +149,7 @@ def _build_locked(root: Path, venue: str, out: Path, pdf: bool, final: bool,
     class_titles = next((s.titles for s in outline.sections if s.generate == "architecture-classes"), {})
     synthesis = build_synthesis(kb.taxonomy, kb.entries, class_titles)  # type: ignore[arg-type]
     method = build_method(kb.taxonomy, kb.entries)  # type: ignore[arg-type]
+    master_tables = build_master_tables(kb.taxonomy, kb.entries, views.metric_tables)  # type: ignore[arg-type]
     authors = build_author_list(kb, metadata)
     work = out / WORK_DIR
     work.mkdir(parents=True, exist_ok=True)
@@ -159,16 +162,18 @@ def _build_locked(root: Path, venue: str, out: Path, pdf: bool, final: bool,
         document = render_document(views=views, authors=authors, metadata=metadata, entries=kb.entries,
                                    venue=venue, templates=templates, escaper=escaper, outline=outline,
                                    synthesis=synthesis, method=method, scope=scope, figures=figures,
+                                   master_tables=master_tables,
                                    figure_folder=FIGURES_DIR, table_fill=table_fill)
         files = dict(document.files)
         files[PROVENANCE_FILE] = provenance_text(synthesis, method)
+        files[SUPPLEMENT_FILE] = supplement_csv(views.metric_tables, kb.entries)
         for name, text in sorted(files.items()):
             (work / name).parent.mkdir(parents=True, exist_ok=True)
             write_if_changed(work / name, text.encode("utf-8"))
         return document
 
     document = render(1.0)
-    sources = sorted([*document.files, PROVENANCE_FILE]) + [f"{FIGURES_DIR}/{f.file_name}" for f in figures]
+    sources = sorted([*document.files, PROVENANCE_FILE, SUPPLEMENT_FILE]) + [f"{FIGURES_DIR}/{f.file_name}" for f in figures]
     diagnostics = [d for d in checked.diagnostics if not d.is_error] + list(authors.diagnostics)
     diagnostics += [d for d in outline_problems + scope_problems if not d.is_error] + placeholders
     diagnostics += [_render_warning(message, Location(str(out / MAIN_FILE))) for message in document.warnings]

@@ -23,6 +23,7 @@ if TYPE_CHECKING:
     from survey.derive.method import Method
     from survey.derive.synthesis import Synthesis
     from survey.load.outline import Outline, Scope
+    from survey.derive.master_tables import MasterTable
     from survey.derive.plots import Figure
     from survey.derive.views import MetricRow, MetricTable, SurveyViews
     from survey.load.metadata import Metadata
@@ -479,6 +480,31 @@ class RenderedDocument:
     warnings: list[str]
 
 
+def master_tables_tex(tables: Sequence[MasterTable], venue: Venue, escaper: Escaper) -> list[TexTable]:
+    """The master comparison tables: each work once, by class and year, with a caption stating what the cells are."""
+    out = []
+    for table in tables:
+        rows = []
+        for row in table.rows:
+            cells: list[str | Raw] = []
+            for column, text in zip(table.columns, table.cells(row)):
+                cells.append(Raw(escaper(text) + "~" + cites([row.entry_id])) if column.key == "work" else text)
+            rows.append((cells, row.entry_id))
+        text = (f"{table.title}: {len(rows)} works, each listed once under its primary architecture class and sorted "
+                "by class and year.")
+        if table.key == "systems":
+            text += (" Gains give each work's highest reported value per baseline class (in parentheses); they hold "
+                     "under each work's own models and conditions.")
+        if table.formula:
+            text += f" 8b: the efficiency normalised to 8-bit operands ({table.formula.rstrip('.')})."
+        if table.dropped:
+            text += f" Left out for being filled for fewer than half of the works: {', '.join(table.dropped)}."
+        out.append(make_table(f"tab:master-{table.key}", table.title, escaper(text),
+                              [c.header for c in table.columns], [c.width for c in table.columns], rows, venue,
+                              escaper))
+    return out
+
+
 def related_surveys_table(method: Method, venue: Venue, escaper: Escaper) -> TexTable | None:
     if not method.surveys:
         return None
@@ -517,7 +543,7 @@ def _outline_context(outline: Outline, escaper: Escaper) -> list[dict[str, Any]]
 def render_document(*, views: SurveyViews, authors: AuthorList, metadata: Metadata, entries: Sequence[Entry],
                     venue: str, templates: Path, escaper: Escaper, outline: Outline | None = None,
                     synthesis: Synthesis | None = None, method: Method | None = None, scope: Scope | None = None,
-                    figures: Sequence[Figure] = (),
+                    figures: Sequence[Figure] = (), master_tables: Sequence[MasterTable] = (),
                     figure_folder: str = "figures", table_fill: float = 1.0) -> RenderedDocument:
     """survey.tex, refs.bib and the editors' section texts (sections/*.tex) for `venue` ('todaes' or 'tcad').
 
@@ -568,8 +594,7 @@ def render_document(*, views: SurveyViews, authors: AuthorList, metadata: Metada
         "taxonomy": taxonomy_figure(views, chosen, escaper),
         "talks": views.talks,
         "catalogue": catalogue_table(views, chosen, escaper),
-        "comparison": comparison_tables(views, chosen, escaper),
-        "metrics": [metric_table(t, chosen, escaper) for t in views.metric_tables],
+        "comparison": master_tables_tex(master_tables, chosen, escaper),
         "coverage": coverage_table(views, chosen, escaper),
         "figures": [plot_figure(f, figure_folder, chosen, escaper) for f in figures],
         "threats": threats_to_validity(views),
