@@ -109,6 +109,7 @@ def _build_locked(root: Path, venue: str, out: Path, pdf: bool, final: bool,
     from survey.derive.method import build_method
     from survey.render.supplement import SUPPLEMENT_FILE, supplement_csv
     from survey.derive.synthesis import build_synthesis
+    from survey.derive.trends import build_trends
     from survey.load.outline import load_outline, load_scope, placeholder_diagnostics
     from survey.derive.plots import write_figures
     from survey.derive.views import build_views
@@ -136,7 +137,10 @@ def _build_locked(root: Path, venue: str, out: Path, pdf: bool, final: bool,
         placeholders.append((error if final else warning)(
             metadata.locate(), "editor-placeholder", "no author contributions are recorded",
             "add `contributions:` with each author's CRediT roles to paper/metadata.yaml"))
-    problems += [d for d in placeholders if d.is_error]
+    if metadata is not None and venue == "tcad" and not metadata.history.received:
+        placeholders.append((error if final else warning)(
+            metadata.locate(), "editor-placeholder", "no manuscript history for the 'Manuscript received' note",
+            "add `history: {received: ...}` to paper/metadata.yaml"))
     problems += _links_out_of_repository(root, templates)
     if problems or metadata is None:
         if metadata is None and not problems:
@@ -150,11 +154,16 @@ def _build_locked(root: Path, venue: str, out: Path, pdf: bool, final: bool,
     synthesis = build_synthesis(kb.taxonomy, kb.entries, class_titles)  # type: ignore[arg-type]
     method = build_method(kb.taxonomy, kb.entries)  # type: ignore[arg-type]
     master_tables = build_master_tables(kb.taxonomy, kb.entries, views.metric_tables)  # type: ignore[arg-type]
+    trends = build_trends(kb.taxonomy, kb.entries)  # type: ignore[arg-type]
+    quality = quality_gate(kb.entries, master_tables, final) + _figure_counts(synthesis, trends, final)
+    refused = [d for d in placeholders + quality if d.is_error]  # only a final build makes these errors
+    if refused:
+        return BuildResult(False, out, diagnostics=sorted(refused, key=Diagnostic.sort_key))
     authors = build_author_list(kb, metadata)
     work = out / WORK_DIR
     work.mkdir(parents=True, exist_ok=True)
     progress("drawing figures")
-    figures = write_figures(views, work / FIGURES_DIR, cache=root / CACHE_DIR / "figures")
+    figures = write_figures(views, work / FIGURES_DIR, cache=root / CACHE_DIR / "figures", trends=trends)
     progress(f"rendering LaTeX for {venue}")
     escaper = Escaper(detect_charset())
 
@@ -175,7 +184,7 @@ def _build_locked(root: Path, venue: str, out: Path, pdf: bool, final: bool,
     document = render(1.0)
     sources = sorted([*document.files, PROVENANCE_FILE, SUPPLEMENT_FILE]) + [f"{FIGURES_DIR}/{f.file_name}" for f in figures]
     diagnostics = [d for d in checked.diagnostics if not d.is_error] + list(authors.diagnostics)
-    diagnostics += [d for d in outline_problems + scope_problems if not d.is_error] + placeholders
+    diagnostics += [d for d in outline_problems + scope_problems if not d.is_error] + placeholders + quality
     diagnostics += [_render_warning(message, Location(str(out / MAIN_FILE))) for message in document.warnings]
     if not pdf:
         inputs_file.unlink(missing_ok=True)  # the PDF no longer matches the sources beside it: rebuild it next time
@@ -201,6 +210,10 @@ def _build_locked(root: Path, venue: str, out: Path, pdf: bool, final: bool,
         compiled = compile_pdf(work, MAIN_FILE, sources, extra_inputs=template_files, progress=progress,
                                locate_entry=locate_entry)
     diagnostics += [_relocated(d, work, out) for d in compiled.diagnostics]
+    if final and compiled.ok:
+        diagnostics = [_final_box(d) for d in diagnostics]
+        if any(d.is_error for d in diagnostics):  # a submission with boxes sticking out is not published
+            return BuildResult(False, out, sources, None, compiled.ran_tex, diagnostics)
     if not compiled.ok:
         diagnostics += _low_space(out)
         return BuildResult(False, out, sources, None, compiled.ran_tex, diagnostics)
@@ -209,6 +222,63 @@ def _build_locked(root: Path, venue: str, out: Path, pdf: bool, final: bool,
     _write_citation(root, metadata, authors)
     progress(f"wrote {out / PDF_NAME}")
     return BuildResult(True, out, sources, out / PDF_NAME, compiled.ran_tex, diagnostics)
+
+
+FINAL_OVERFULL_PT = 2.0  # a submission's boxes may stick out this far at most
+
+
+def quality_gate(entries: object, master_tables: object, final: bool) -> list[Diagnostic]:
+    """What a referee would attack first, found before TeX: works without a locator, a table listing a work twice
+    or holding an empty column. Warnings in a draft, errors in a final build."""
+    from survey.derive.master_tables import EMPTY
+    from survey.render.bibliography import without_locator
+
+    make = error if final else warning
+    found = [make(entry.locate("id"), "reference-without-locator",
+                  "the reference prints no DOI, URL or arXiv id, so a reader cannot find the work",
+                  "add `doi:`, `arxiv:` or `url:` to the entry")
+             for entry in without_locator(entries)]  # type: ignore[arg-type]
+    for table in master_tables:  # type: ignore[attr-defined]
+        for entry_id in table.duplicates():
+            found.append(make(Location(f"<table {table.key}>"), "work-listed-twice",
+                              f"work '{entry_id}' is listed twice in the {table.title.lower()} table", None))
+        for column in table.columns:
+            if all(row.cells.get(column.key, EMPTY) == EMPTY for row in table.rows):
+                found.append(make(Location(f"<table {table.key}>"), "empty-column",
+                                  f"column '{column.header}' of the {table.title.lower()} table is empty", None))
+    return found
+
+
+def _figure_counts(synthesis: object, trends: object, final: bool) -> list[Diagnostic]:
+    """The per-year figure must count, per class, the works its class section counts (with a year)."""
+    from survey.derive.synthesis import Synthesis
+    from survey.derive.trends import Trends, figure_counts
+
+    assert isinstance(synthesis, Synthesis) and isinstance(trends, Trends)
+    years = {w.entry_id for w in trends.works if w.year}
+    shown = figure_counts(trends)
+    found = []
+    for section in synthesis.class_sections:
+        counted = len([i for i in section.entry_ids if i in years])
+        label = next((w.family for w in trends.works if w.entry_id in section.entry_ids and w.family), None)
+        if label is not None and shown.get(label, 0) != counted:
+            found.append((error if final else warning)(
+                Location(f"<figure works-per-year>"), "figure-count-mismatch",
+                f"the works-per-year figure counts {shown.get(label, 0)} {label} works, the section {counted}", None))
+    return found
+
+
+def _final_box(diagnostic: Diagnostic) -> Diagnostic:
+    """An overfull box over FINAL_OVERFULL_PT is an error in a final build."""
+    import dataclasses
+
+    if diagnostic.code not in ("overfull-box", "overfull-boxes"):
+        return diagnostic
+    amount = re.search(r"(?:sticks out|largest) ([\d.]+)pt", diagnostic.message)
+    if amount is None or float(amount.group(1)) <= FINAL_OVERFULL_PT:
+        return diagnostic
+    return dataclasses.replace(diagnostic, severity="error", hint="a submission may not stick out past the margin; "
+                               "shorten or rephrase the text at that line")
 
 
 def provenance_text(synthesis: object, method: object) -> str:

@@ -126,8 +126,10 @@ def _models(entry: Entry) -> str:
 
 
 def _reported(metric: Any) -> str:
+    from survey.load.units import display_unit
+
     unit = metric.unit.strip()
-    unit_text = "x" if unit in ("x", "X", "×") else f" {unit}"
+    unit_text = "x" if unit in ("x", "X", "×") else f" {display_unit(unit)}"
     if metric.range is not None:
         return f"{metric.range[0]:g}-{metric.range[1]:g}{unit_text}"
     return f"{metric.value:g}{unit_text}"
@@ -253,7 +255,7 @@ CIRCUIT_COLUMNS = (
     MasterColumn("work", "Work", None), MasterColumn("class", "Class", 1.0), MasterColumn("year", "Year", None),
     MasterColumn("node", "Node (nm)", None), MasterColumn("memory", "Memory", 1.0),
     MasterColumn("domain", "Domain", 0.9), MasterColumn("precision", "Precision", 1.2),
-    MasterColumn("efficiency", "TOPS/W", 1.0), MasterColumn("area", "TOPS/mm2", 0.9),
+    MasterColumn("efficiency", "TOPS/W", 1.0), MasterColumn("area", "TOPS/mm\u00b2", 0.9),
     MasterColumn("normalised", "8b TOPS/W", 0.8), MasterColumn("evidence", "Evidence", 0.8),
 )
 SYSTEM_COLUMNS = (

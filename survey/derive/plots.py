@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 from survey.derive.quality import MEASURED, SIMULATED, UNSTATED
 
 if TYPE_CHECKING:
+    from survey.derive.trends import Trends
     from survey.derive.views import MetricRow, SurveyViews
 
 SPEEDUP_FIGURE = "speedup-by-architecture.pdf"
@@ -51,7 +52,8 @@ class Figure:
     wide: bool = True  # spans both columns of a two-column page
 
 
-def write_figures(views: SurveyViews, folder: Path, cache: Path | None = None) -> list[Figure]:
+def write_figures(views: SurveyViews, folder: Path, cache: Path | None = None,
+                  trends: Trends | None = None) -> list[Figure]:
     """Write every figure that has data into `folder` (created when missing); in a fixed order.
 
     Figures are a deterministic function of the views, this module and matplotlib's version, so with a `cache`
@@ -59,10 +61,15 @@ def write_figures(views: SurveyViews, folder: Path, cache: Path | None = None) -
     and embedding fonts takes most of a second).
     """
     folder.mkdir(parents=True, exist_ok=True)
-    stored = cache / _figures_key(views) if cache is not None else None
+    stored = cache / _figures_key(views, trends) if cache is not None else None
     if stored is not None and (remembered := _remembered_figures(stored, folder)) is not None:
         return remembered
-    figures = [f for f in (speedup_figure(views, folder), efficiency_figure(views, folder)) if f is not None]
+    if trends is not None:
+        from survey.derive.trends import write_trend_figures
+
+        figures = write_trend_figures(trends, folder)
+    else:
+        figures = [f for f in (speedup_figure(views, folder), efficiency_figure(views, folder)) if f is not None]
     if stored is not None:
         _remember_figures(stored, folder, figures)
     return figures
@@ -71,12 +78,12 @@ def write_figures(views: SurveyViews, folder: Path, cache: Path | None = None) -
 _FIGURE_SETS_KEPT = 8  # figure sets of the latest inputs kept in the cache (both venues, a few edits back)
 
 
-def _figures_key(views: SurveyViews) -> str:
+def _figures_key(views: SurveyViews, trends: Trends | None = None) -> str:
     import hashlib
     from importlib.metadata import version
 
-    digest = hashlib.sha256(Path(__file__).read_bytes())
-    digest.update(version("matplotlib").encode() + b"\0" + repr(views).encode())
+    digest = hashlib.sha256(Path(__file__).read_bytes() + (Path(__file__).parent / "trends.py").read_bytes())
+    digest.update(version("matplotlib").encode() + b"\0" + repr(views).encode() + repr(trends).encode())
     return digest.hexdigest()[:32]
 
 

@@ -161,7 +161,9 @@ _QUALIFIER = {"up-to": "up to ", "peak": "a peak ", "average": "on average ", "g
 
 def metric_value_text(metric: Metric) -> str:
     """The value as the entry reports it: '2.81×', '41–137×', '22.6 TOPS/W'."""
-    unit = _UNIT_TEXT.get(metric.unit.strip(), " " + metric.unit.strip())
+    from survey.load.units import display_unit
+
+    unit = _UNIT_TEXT.get(metric.unit.strip(), " " + display_unit(metric.unit))
     if metric.range is not None:
         return f"{_number_text(metric.range[0])}–{_number_text(metric.range[1])}{unit}"
     assert metric.value is not None

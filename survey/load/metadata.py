@@ -81,6 +81,8 @@ class CcsConcept(_Strict):
     concept: str = Field(pattern=r"^[^~]+(~[^~]+)+$",
                          description="ACM CCS 2012 path, e.g. Hardware~Emerging architectures")
     significance: Literal[100, 300, 500] = 300
+    id: str | None = Field(None, pattern=r"^\d+(\.\d+)*$",
+                           description="The concept's id from dl.acm.org/ccs (e.g. 10010583.10010786), for CCSXML.")
 
 
 class Citation(_Strict):
@@ -93,6 +95,14 @@ class Contribution(_Strict):
 
     name: str = Field(min_length=1)
     roles: list[str] = Field(min_length=1)
+
+
+class History(_Strict):
+    """Dates of the manuscript, as the editors write them (e.g. '20 February 2026')."""
+
+    received: str | None = None
+    revised: str | None = None
+    accepted: str | None = None
 
 
 class Metadata(_Strict):
@@ -111,6 +121,8 @@ class Metadata(_Strict):
     ieee_keywords: list[str] = Field(default_factory=list)
     citation: Citation = Field(default_factory=Citation)
     contributions: list[Contribution] = Field(default_factory=list)
+    history: History = Field(default_factory=History)
+    funding: str | None = Field(None, description="Funding statement, e.g. 'This work was supported by ...'.")
 
     _source: SourceMap | None = None
 

@@ -208,3 +208,16 @@ def factor(from_unit: str, to_unit: str) -> float:
 
 def convert(value: float, from_unit: str, to_unit: str) -> float:
     return value * factor(from_unit, to_unit)
+
+
+_DISPLAY_POWERS = {"^2": "\u00b2", "^3": "\u00b3", "^-1": "\u207b\u00b9", "^-2": "\u207b\u00b2"}
+
+
+def display_unit(text: str) -> str:
+    """A unit as a reader sees it: 'mm^2' -> 'mm²', 'x' -> '×'; anything else as written."""
+    text = text.strip()
+    if text in ("x", "X"):
+        return "\u00d7"
+    for power, shown in _DISPLAY_POWERS.items():
+        text = text.replace(power, shown)
+    return text

@@ -251,6 +251,17 @@ def _shown(value: str, limit: int = 60) -> str:
     return text if len(text) <= limit else text[:limit] + "..."
 
 
+def without_locator(entries: Iterable[Entry]) -> list[Entry]:
+    """Entries whose reference would print no DOI, URL or arXiv id: a reader could not find the work."""
+    out = []
+    for entry in entries:
+        fields = parse_record(entry.bibtex)[0].fields if entry.bibtex and parse_record(entry.bibtex)[0] else {}
+        if not (entry.doi or entry.url or entry.arxiv or fields.get("doi") or fields.get("url")
+                or fields.get("eprint")):
+            out.append(entry)
+    return out
+
+
 def build_bibliography(entries: Iterable[Entry], escape: Callable[[str], str]) -> BibResult:
     """refs.bib text for `entries`, keyed by entry id, sorted by id."""
     records: list[str] = []
@@ -263,5 +274,7 @@ def build_bibliography(entries: Iterable[Entry], escape: Callable[[str], str]) -
             kind = parsed.entry_type if re.match(r"^[a-z]+$", parsed.entry_type) else "misc"
             fields = _record_fields(entry, parsed.fields, escape, warnings)
         _checked_identifiers(entry, fields, warnings)
+        if "url" not in fields and fields.get("eprint") and re.match(r"^[\w./-]+$", fields["eprint"]):
+            fields["url"] = f"https://arxiv.org/abs/{fields['eprint']}"  # IEEEtran.bst prints no eprint
         records.append(_record(kind, entry.id, fields))
     return BibResult("\n\n".join(records) + "\n", warnings)

@@ -472,6 +472,45 @@ def ccs_lines(metadata: Metadata, escaper: Escaper) -> tuple[list[CcsLine], list
     return lines, warnings
 
 
+_CCSXML_TEXT = re.compile(r"^[A-Za-z0-9 ,;:()'/.-]+(~[A-Za-z0-9 ,;:()'/.-]+)+$")
+
+
+def ccs_xml(metadata: Metadata) -> tuple[Raw | None, list[str]]:
+    """acmart's CCSXML block (read by ACM's systems, ignored by TeX) for the concepts that carry their CCS id."""
+    from xml.sax.saxutils import escape as xml_escape
+
+    concepts, warnings = [], []
+    for concept in metadata.ccs:
+        if concept.id is None:
+            continue
+        if not _CCSXML_TEXT.match(concept.concept):
+            warnings.append(f"CCS concept '{concept.concept}' left out of the CCSXML block: only letters, digits and "
+                            "simple punctuation are written there")
+            continue
+        concepts.append(f" <concept>\n  <concept_id>{concept.id}</concept_id>\n"
+                        f"  <concept_desc>{xml_escape(concept.concept)}</concept_desc>\n"
+                        f"  <concept_significance>{concept.significance}</concept_significance>\n </concept>")
+    if not concepts:
+        return None, warnings
+    return Raw("\\begin{CCSXML}\n<ccs2012>\n" + "\n".join(concepts) + "\n</ccs2012>\n\\end{CCSXML}"), warnings
+
+
+def _par_start(text: str) -> str:
+    """IEEEtran's drop cap on the first word of the first paragraph of editor text ('Large' -> IEEEPARstart)."""
+    lines = text.split("\n")
+    for index, line in enumerate(lines):
+        stripped = line.lstrip()
+        if not stripped or stripped.startswith("%") or stripped.startswith("\\"):
+            continue
+        match = re.match(r"([A-Za-z])([A-Za-z]*)", stripped)
+        if match:
+            indent = line[: len(line) - len(stripped)]
+            lines[index] = (f"{indent}\\IEEEPARstart{{{match.group(1)}}}{{{match.group(2)}}}"
+                            + stripped[match.end():])
+        break
+    return "\n".join(lines)
+
+
 @dataclass
 class RenderedDocument:
     """Generated sources, by file name relative to the build folder, and the warnings rendering raised."""
@@ -570,6 +609,8 @@ def render_document(*, views: SurveyViews, authors: AuthorList, metadata: Metada
     listed = authors.listed()
     bibliography = build_bibliography(entries, escaper)
     ccs, ccs_warnings = ccs_lines(metadata, escaper)
+    ccsxml, xml_warnings = ccs_xml(metadata)
+    ccs_warnings += xml_warnings
     context = {
         "preamble": preamble(escaper.charset),
         "meta": metadata,
@@ -604,9 +645,16 @@ def render_document(*, views: SurveyViews, authors: AuthorList, metadata: Metada
         "keywords": list(metadata.keywords),
         "ieee_keywords": list(metadata.ieee_keywords or metadata.keywords),
         "ccs": ccs,
+        "ccsxml": ccsxml,
+        "history": {k: escaper(v) if v else None for k, v in metadata.history.model_dump().items()},
+        "funding": metadata.funding,
+        "pdf_authors": ", ".join(a.name for a in listed.authors),
     }
     text = env.get_template(chosen.template).render(context)
     files = {MAIN_FILE: text, "refs.bib": bibliography.text}
+    first_text = next((s.text_file for s in outline.sections if s.text_file), None)
     for name, section_text in sorted(outline.section_files().items()):
+        if chosen.key == "tcad" and name == first_text:
+            section_text = _par_start(section_text)
         files[f"sections/{name}"] = section_text
     return RenderedDocument(files, warnings + ccs_warnings + bibliography.warnings + escaper.warnings())

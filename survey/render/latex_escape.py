@@ -24,6 +24,7 @@ _SPECIALS = {
     "'": r"\textquotesingle{}", "`": r"\textasciigrave{}",
     "[": "{[}", "]": "{]}",  # a [ right after \\ or \item would be read as an optional argument
     "\u00a0": "~",
+    "\u1d40": r"\textsuperscript{T}",  # MODIFIER LETTER CAPITAL T, as in QKᵀ
 }
 # Characters that T1/TS1 lack but whose look-alike they have (pdftotext reads micro sign back as mu under NFKC).
 _LOOKALIKES = {"\u03bc": "\u00b5"}

@@ -1,0 +1,57 @@
+"""Trend figures: counts shared with the prose, speedups grouped by baseline class, deterministic PDFs."""
+
+from __future__ import annotations
+
+import hashlib
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from survey.derive.synthesis import build_synthesis
+from survey.derive.trends import build_trends, figure_counts, write_trend_figures
+from survey.load.knowledge_base import KnowledgeBase, load_knowledge_base
+
+REPO = Path(__file__).resolve().parents[2]
+
+
+@pytest.fixture(scope="module")
+def corpus() -> KnowledgeBase:
+    return load_knowledge_base(REPO)
+
+
+def test_works_per_year_counts_each_class_as_its_section_does(corpus: KnowledgeBase) -> None:
+    assert corpus.taxonomy is not None
+    trends = build_trends(corpus.taxonomy, corpus.entries)
+    synthesis = build_synthesis(corpus.taxonomy, corpus.entries)
+    with_year = {w.entry_id for w in trends.works if w.year}
+    shown = figure_counts(trends)
+    for section in synthesis.class_sections:
+        label = corpus.taxonomy["architecture"].terms[section.id.removeprefix("class-")].label
+        assert shown[label] == len([i for i in section.entry_ids if i in with_year])
+
+
+def test_speedups_are_grouped_by_baseline_class_not_by_each_works_maximum(corpus: KnowledgeBase) -> None:
+    assert corpus.taxonomy is not None
+    trends = build_trends(corpus.taxonomy, corpus.entries)
+    pim_gpt = next(w for w in trends.works if w.entry_id == "pim-gpt-arxiv23")
+    assert dict(pim_gpt.speedups) == {"GPU": 137, "CPU": 1074}
+
+
+def test_trend_figures_are_byte_identical_across_processes(tmp_path: Path) -> None:
+    script = ("import sys; from pathlib import Path; from survey.load.knowledge_base import load_knowledge_base; "
+              "from survey.derive.trends import build_trends, write_trend_figures; "
+              f"kb = load_knowledge_base(Path({str(REPO)!r})); "
+              "write_trend_figures(build_trends(kb.taxonomy, kb.entries), Path(sys.argv[1]))")
+    digests = []
+    for run in ("a", "b"):
+        subprocess.run([sys.executable, "-c", script, str(tmp_path / run)], check=True)
+        digests.append({p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in (tmp_path / run).glob("*.pdf")})
+    assert digests[0] == digests[1] and len(digests[0]) == 4
+
+
+def test_no_trend_figure_is_drawn_without_data(tmp_path: Path, corpus: KnowledgeBase) -> None:
+    assert corpus.taxonomy is not None
+    assert write_trend_figures(build_trends(corpus.taxonomy, []), tmp_path) == []
+    assert list(tmp_path.iterdir()) == []
