@@ -234,6 +234,8 @@ def _check_metric(entry: Entry, index: int, metric: Metric, taxonomy: Taxonomy) 
     if metric.source is None:
         out.append(error(entry.locate(*here), "missing-source", f"{one_line(metric.kind)} metric has no source",
                          "add `source: {locator: Table 3, quote: \"...\"}` with a verbatim quote holding the number"))
+    else:
+        out.extend(_check_quote_number(entry, index, metric, metric.source.quote))
     unit_known = units.is_unit(metric.unit)
     if not unit_known:
         out.append(error(entry.locate(*here, "unit"), "unknown-unit",
@@ -266,6 +268,23 @@ def _check_metric(entry: Entry, index: int, metric: Metric, taxonomy: Taxonomy) 
                              f"write it as e.g. '0.9 {default}'" if name == "voltage" else
                              f"write it as e.g. '200 {default}'"))
     return out
+
+
+def _check_quote_number(entry: Entry, index: int, metric: Metric, quote: str) -> list[Diagnostic]:
+    """The quote is the evidence for the number: it has to write it (in any of the forms papers use)."""
+    from survey.quote_numbers import quote_holds, shown_numbers
+
+    numbers = metric.range if metric.range is not None else [metric.value] if metric.value is not None else []
+    unit = metric.unit.strip()
+    ratio, percent = unit in ("x", "X", "×", "times"), unit in ("%", "percent")
+    missing = [n for n in numbers if not quote_holds(quote, float(n), ratio, percent)]
+    if not missing:
+        return []
+    what = " and ".join(f"{float(n):g}" for n in missing)
+    return [warning(entry.locate("metrics", index, "source", "quote"), "quote-number",
+                    f"the quote of {one_line(metric.kind)} metric {index + 1} does not contain {what}; "
+                    f"it writes {shown_numbers(quote)}",
+                    "quote the sentence that states the number, or correct `value:`/`range:` to what it says")]
 
 
 def check_cross_entry(kb: KnowledgeBase) -> list[Diagnostic]:

@@ -455,7 +455,9 @@ def test_github_format_gives_workflow_annotations(kb: KnowledgeBaseFolder) -> No
 
 
 def test_exit_code_is_zero_when_only_warnings(kb: KnowledgeBaseFolder) -> None:
-    bad_entry(kb, "    value: 12\n    unit: GOPS/mW", "    value: 12000000\n    unit: GOPS/mW")
+    text = VALID_ENTRY.replace("    value: 12\n    unit: GOPS/mW", "    value: 12000000\n    unit: GOPS/mW").replace(
+        'quote: "12 GOPS/mW"', 'quote: "12,000,000 GOPS/mW"')
+    kb.write_entry("ada-example-pim24", text)
     run = kb.run("check")
     assert run.exit_code == 0
     assert "0 errors, 1 warning in" in run.output
