@@ -237,15 +237,20 @@ def _check_metric(entry: Entry, index: int, metric: Metric, taxonomy: Taxonomy) 
     else:
         out.extend(_check_quote_number(entry, index, metric, metric.source.quote))
     unit_known = units.is_unit(metric.unit)
+    dimension = kind.dimension if kind is not None else None
     if not unit_known:
+        guess = units.suggest_unit(metric.unit, dimension, _canonical_units(taxonomy))
         out.append(error(entry.locate(*here, "unit"), "unknown-unit",
                          f"unit '{one_line(metric.unit)}' is not a known unit",
+                         f"did you mean '{guess}'?" if guess else
                          "write units such as x, %, TOPS/W, GOPS/mm^2, uJ/token, ms, GB/s"))
     elif kind is not None and kind.dimension and not units.same_dimension(metric.unit, kind.dimension):
+        guess = units.suggest_unit(metric.unit, kind.dimension, _canonical_units(taxonomy))
         out.append(error(entry.locate(*here, "unit"), "unit-dimension",
                          f"unit '{one_line(metric.unit)}' does not fit metric kind '{kind.id}'",
                          f"expected {units.dimension_text(kind.dimension)} such as '{kind.canonical_unit}', "
-                         f"but '{one_line(metric.unit)}' is {units.dimension_text(metric.unit)}"))
+                         f"but '{one_line(metric.unit)}' is {units.dimension_text(metric.unit)} "
+                         f"(read as {units.reading(metric.unit)})" + (f"; did you mean '{guess}'?" if guess else "")))
     elif kind is not None and kind.plausible and kind.canonical_unit:
         factor = units.factor(metric.unit, kind.canonical_unit)
         low, high = kind.plausible
@@ -268,6 +273,10 @@ def _check_metric(entry: Entry, index: int, metric: Metric, taxonomy: Taxonomy) 
                              f"write it as e.g. '0.9 {default}'" if name == "voltage" else
                              f"write it as e.g. '200 {default}'"))
     return out
+
+
+def _canonical_units(taxonomy: Taxonomy) -> tuple[str, ...]:
+    return tuple(term.canonical_unit for term in taxonomy["metric"] if term.canonical_unit)
 
 
 def _check_quote_number(entry: Entry, index: int, metric: Metric, quote: str) -> list[Diagnostic]:
