@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import difflib
+import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from functools import lru_cache
@@ -114,6 +115,7 @@ def check_entry(entry: Entry, taxonomy: Taxonomy) -> list[Diagnostic]:
                          f"rename the file to {entry.id}.yaml or set `id: {expected_id}`"))
     out.extend(_check_terms(entry, taxonomy))
     out.extend(_check_identifiers(entry))
+    out.extend(_check_person_names(entry))
     out.extend(_check_bibtex(entry))
     for index, metric in enumerate(entry.metrics):
         out.extend(_check_metric(entry, index, metric, taxonomy))
@@ -193,6 +195,31 @@ def _check_identifiers(entry: Entry) -> list[Diagnostic]:
         if person.orcid and (problem := identifiers.orcid_problem(person.orcid)):
             out.append(error(entry.locate("people", index, "orcid"), "invalid-orcid",
                              f"invalid ORCID iD '{one_line(person.orcid)}' for {one_line(person.name)}", problem))
+    return out
+
+
+_NAME_ACCIDENTS: tuple[tuple[re.Pattern[str], str, str], ...] = (
+    (re.compile(r"\s\d{4}$"), "ends in a database's number for telling namesakes apart",
+     "drop the number (DBLP writes 'Wei Wang 0001')"),
+    (re.compile(r","), "holds a comma, as BibTeX's 'Family, Given' does",
+     "write the name as the person writes it, e.g. 'Ada Example'"),
+    (re.compile(r"(?:^|\s)and(?:\s|$)", re.IGNORECASE), "holds 'and', as a BibTeX list of two names does",
+     "give each person an item of `people` of their own"),
+    (re.compile(r"[\\{}$]"), "holds LaTeX markup", "write the characters themselves, e.g. 'Müller' for M{\\\"u}ller"),
+    (re.compile(r"^others$", re.IGNORECASE), "is BibTeX's 'others', not a person",
+     "name the remaining authors from the paper"),
+)
+
+
+def _check_person_names(entry: Entry) -> list[Diagnostic]:
+    """Names that look like accidents of a BibTeX import (survey import-bib reports them when it meets them)."""
+    out: list[Diagnostic] = []
+    for index, person in enumerate(entry.people):
+        for pattern, what, hint in _NAME_ACCIDENTS:
+            if pattern.search(person.name):
+                out.append(warning(entry.locate("people", index, "name"), "suspicious-name",
+                                   f"the name '{one_line(person.name)}' {what}", hint))
+                break
     return out
 
 
