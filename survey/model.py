@@ -9,9 +9,10 @@ from __future__ import annotations
 
 import datetime
 import math
-from typing import Annotated, Any, Literal, Union
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, PrivateAttr
+from pydantic.json_schema import JsonDict
 from pydantic_core import PydanticCustomError
 
 from survey.diagnostics import Location
@@ -28,7 +29,7 @@ def _as_list(value: Any) -> Any:
 
 def term_field(vocabulary: str, description: str, many: bool = True, required: bool = False) -> Any:
     """A field holding taxonomy term ids from `vocabulary` (recorded in the schema as x-vocabulary)."""
-    extra = {"x-vocabulary": vocabulary}
+    extra: JsonDict = {"x-vocabulary": vocabulary}
     if many:
         return Field(default_factory=list, description=description, json_schema_extra=extra)
     if required:
@@ -59,12 +60,12 @@ def _whole_number_only(value: Any) -> Any:
     return _no_truth_value(value)
 
 
-Terms = Annotated[list[str], BeforeValidator(_as_list, json_schema_input_type=Union[list[str], str, None])]
-Texts = Annotated[list[str], BeforeValidator(_as_list, json_schema_input_type=Union[list[str], str, None])]
+Terms = Annotated[list[str], BeforeValidator(_as_list, json_schema_input_type=list[str] | str | None)]
+Texts = Annotated[list[str], BeforeValidator(_as_list, json_schema_input_type=list[str] | str | None)]
 Int = Annotated[int, BeforeValidator(_whole_number_only)]
-Number = Annotated[Union[int, float], BeforeValidator(_number_only)]
-IntOrText = Annotated[Union[int, str], BeforeValidator(_no_truth_value)]
-TextOrNumber = Annotated[Union[str, int, float], BeforeValidator(_no_truth_value)]
+Number = Annotated[int | float, BeforeValidator(_number_only)]
+IntOrText = Annotated[int | str, BeforeValidator(_no_truth_value)]
+TextOrNumber = Annotated[str | int | float, BeforeValidator(_no_truth_value)]
 
 
 class Strict(BaseModel):

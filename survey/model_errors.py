@@ -37,13 +37,26 @@ def _data_path(loc: tuple[Any, ...], data: Any) -> Path:
     path: list[str | int] = []
     current = data
     for part in loc:
-        if isinstance(current, dict) and isinstance(part, str) and part in current or isinstance(current, list) and isinstance(part, int) and 0 <= part < len(current):
+        found = _child(current, part)
+        if found is not _ABSENT:
             path.append(part)
-            current = current[part]
+            current = found
         elif isinstance(current, dict) and isinstance(part, str) and not path_is_branch(part):
             path.append(part)  # a missing or extra key: keep it, it is the field the message is about
             break
     return tuple(path)
+
+
+_ABSENT = object()
+
+
+def _child(data: Any, part: Any) -> Any:
+    """data[part] when `part` names a key of the mapping or an index of the list `data`, else _ABSENT."""
+    if isinstance(data, dict) and isinstance(part, str) and part in data:
+        return data[part]
+    if isinstance(data, list) and isinstance(part, int) and 0 <= part < len(data):
+        return data[part]
+    return _ABSENT
 
 
 def path_is_branch(part: str) -> bool:
@@ -233,8 +246,8 @@ def _shift(source: SourceMap, list_path: Path, removed: int) -> None:
     for table in (source.values, source.keys):
         moved: dict[Path, tuple[int, int]] = {}
         for path, where in table.items():
-            if path[:depth] == list_path and len(path) > depth and isinstance(path[depth], int):
-                index = path[depth]
+            index = path[depth] if len(path) > depth else None
+            if path[:depth] == list_path and isinstance(index, int):
                 if index == removed:
                     continue
                 if index > removed:

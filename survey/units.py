@@ -45,7 +45,7 @@ def registry() -> Any:
     text = (folder / "default_en.txt").read_text(encoding="utf-8")
     text = text.replace("@import constants_en.txt", (folder / "constants_en.txt").read_text(encoding="utf-8"))
     text = text.replace("\nbit = []", "\nbit = [information]")
-    ureg = pint.UnitRegistry(None, cache_folder=None)
+    ureg: Any = pint.UnitRegistry(None, cache_folder=None)
     ureg.load_definitions(text.splitlines() + _DEFINITIONS.strip().splitlines())
     return ureg
 
@@ -67,7 +67,7 @@ def parse_unit(text: str) -> Any | None:
     ureg = registry()
     try:
         quantity = ureg.parse_expression(_prepare(text))
-    except Exception:  # pint raises many kinds of errors for unknown or malformed units
+    except Exception:  # noqa: BLE001 (pint raises many kinds of errors for unknown or malformed units)
         return None
     if not hasattr(quantity, "units"):
         return None
@@ -219,7 +219,8 @@ def dimension_text(unit: str) -> str:
     if parsed is None:
         return "unknown"
     wanted = parsed.dimensionality
-    named = [(name, parse_unit(example).dimensionality) for name, example in _NAMED]
+    named = [(name, parsed_example.dimensionality) for name, example in _NAMED
+             if (parsed_example := parse_unit(example)) is not None]
     for name, dimension in named:
         if dimension == wanted:
             return name

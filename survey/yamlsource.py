@@ -11,7 +11,7 @@ from __future__ import annotations
 import os
 import re
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, cast
 
 import yaml
 
@@ -85,7 +85,7 @@ def _scalar(event: yaml.ScalarEvent, path: str, mark: tuple[int, int]) -> Any:
         raise _Abort(_tag_error(event.tag or "", Location(path, *mark)))
     if tag.endswith(":str"):
         return event.value
-    node = yaml.ScalarNode(tag, event.value, event.start_mark, event.end_mark, event.style)
+    node = yaml.ScalarNode(tag, event.value, cast(Any, event.start_mark), cast(Any, event.end_mark), event.style)
     try:
         if tag.endswith(":int"):
             return _constructor.construct_yaml_int(node)

@@ -37,7 +37,7 @@ class BibResult:
 
 def bib_names(text: str) -> str:
     """Names as ASCII with braced accents ({\\"u}), which BibTeX abbreviates and sorts correctly."""
-    from pylatexenc.latexencode import unicode_to_latex
+    from pylatexenc.latexencode import unicode_to_latex  # type: ignore[import-untyped]
 
     value = unicodedata.normalize("NFC", text)
     return str(unicode_to_latex(value, non_ascii_only=True, replacement_latex_protection="braces-all",

@@ -60,7 +60,7 @@ def make_environment(templates: Path, escaper: Escaper) -> jinja2.Environment:
         if isinstance(value, Raw):
             return value
         if isinstance(value, bool):
-            raise ValueError("a boolean reached a template")
+            raise ValueError("a boolean reached a template")  # noqa: TRY004 (one error kind for what templates refuse)
         if isinstance(value, (int, float)):
             return Raw(str(value))
         return escaper(value)
@@ -109,7 +109,7 @@ class TexTable:
     header: list[Raw]
     rows: list[TexRow]
     chunks: list[list[TexRow]] = field(default_factory=list)
-    title: Raw = Raw("")  # short name, for the captions of continued chunks
+    title: Raw = field(default_factory=lambda: Raw(""))  # short name, for the captions of continued chunks
 
 
 def _column_spec(widths: Sequence[float | None]) -> str:
@@ -300,9 +300,9 @@ class TexFigure:
 
 def plot_figure(figure: Figure, folder: str, venue: Venue, escaper: Escaper) -> TexFigure:
     """A figure environment for a written plot, built with PyLaTeX (its caption escaped by our escaper)."""
-    from pylatex import Figure as PyFigure
-    from pylatex import NoEscape
-    from pylatex.base_classes import Environment
+    from pylatex import Figure as PyFigure  # type: ignore[import-untyped]
+    from pylatex import NoEscape  # type: ignore[import-untyped]
+    from pylatex.base_classes import Environment  # type: ignore[import-untyped]
 
     wide = figure.wide and venue.two_column
 
