@@ -64,8 +64,20 @@ def check_entry_file(entry_file: EntryFile, taxonomy: Taxonomy | None) -> list[D
         if _may_hold_long_text(entry_file.path):
             out.extend(_check_text_lengths(data, entry_file.loaded.source))
     if entry_file.checkable is not None and taxonomy is not None:
-        out.extend(check_entry(entry_file.checkable, taxonomy))
+        found = check_entry(entry_file.checkable, taxonomy)
+        written = _metrics_with_a_number(data, entry_file.loaded.source)
+        # A value the model refused was set aside and is reported as such: it is not missing as well.
+        out.extend(d for d in found if not (d.code == "missing-value" and d.location in written))
     return out
+
+
+def _metrics_with_a_number(data: Any, source: SourceMap) -> set[Location]:
+    """Where the metrics that were written with a `value` or `range` (of whatever type) start."""
+    metrics = data.get("metrics") if isinstance(data, dict) else None
+    if not isinstance(metrics, list):
+        return set()
+    return {source.locate(("metrics", index)) for index, metric in enumerate(metrics)
+            if isinstance(metric, dict) and (metric.get("value") is not None or metric.get("range") is not None)}
 
 
 MAX_TEXT = 8_000  # characters in one value: five times the longest real one, and safely below the 200,000

@@ -10,6 +10,7 @@ from __future__ import annotations
 import math
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 # A number as written: optional thousands separators (28,356 or 1,048,576), an optional fraction.
 _NUMBER = re.compile(r"(?<![\w.])(\d{1,3}(?:,\d{3})+|\d+)(\.\d+)?(?!\.?\d)")
@@ -33,6 +34,9 @@ class Written:
     percent: bool
 
 
+_MARKUP = ("$", "\\", "{", "}", "\u2009", "\u202f")
+
+
 def _plain(quote: str) -> str:
     """The quote with LaTeX math and digit-splitting marks taken out: `$13.5\\times $` -> `13.5×`."""
     text = quote.replace("\\times", "×").replace("$", " ").replace("{", "").replace("}", "")
@@ -40,24 +44,26 @@ def _plain(quote: str) -> str:
     return text.replace("\u2009", "").replace("\u202f", "")  # thin and narrow no-break spaces inside numbers
 
 
-def numbers_in(quote: str) -> list[Written]:
+@lru_cache(maxsize=1024)
+def numbers_in(quote: str) -> tuple[Written, ...]:
     """Every number `quote` writes, as digits or in the word forms papers use."""
-    text = _plain(quote)
+    text = _plain(quote) if any(mark in quote for mark in _MARKUP) else quote
     found: list[Written] = []
     for match in _NUMBER.finditer(text):
         value = float(match.group(1).replace(",", "") + (match.group(2) or ""))
         found.append(Written(value, bool(_PERCENT_AFTER.match(text, match.end()))))
-    for match in _MAGNITUDE.finditer(text):
+    lower = text.lower()
+    for match in _MAGNITUDE.finditer(text) if "magnitude" in lower else ():
         for count in _COUNT_WORD.finditer(match.group(1)):
             word = count.group(0).lower()
             power = int(word) if word.isdigit() else _WORDS[word]
             if power <= 30:
                 found.append(Written(10.0 ** power, False))
-    for match in _FOLD.finditer(text):
+    for match in _FOLD.finditer(text) if "fold" in lower else ():
         found.append(Written(float(_WORDS[match.group(1).lower()]), False))
-    if _TWICE.search(text):
+    if ("twice" in lower or "doubl" in lower) and _TWICE.search(text):
         found.append(Written(2.0, False))
-    return found
+    return tuple(found)
 
 
 def _same(a: float, b: float) -> bool:

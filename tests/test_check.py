@@ -586,3 +586,9 @@ def test_check_names_the_real_type_of_a_bad_value(kb: KnowledgeBaseFolder, old: 
     found = kb.check().only("wrong-type")
     assert says in found["message"] and "whole number" not in found["message"] and "(got" not in found["message"]
     assert hint in found["hint"]
+
+
+def test_a_value_of_the_wrong_type_is_reported_once_not_also_as_missing(kb: KnowledgeBaseFolder) -> None:
+    bad_entry(kb, "    value: 2.5\n", "    value: 2.3x\n")
+    codes = kb.check().codes()
+    assert "wrong-type" in codes and "missing-value" not in codes

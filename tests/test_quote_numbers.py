@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 import pytest
 from conftest import VALID_ENTRY, KnowledgeBaseFolder, line_of
+
+from hypothesis import given
+from hypothesis import strategies as st
 
 from survey.quote_numbers import quote_holds, shown_numbers
 
@@ -79,3 +84,18 @@ def test_check_accepts_a_quote_holding_a_range_in_paper_form(kb: KnowledgeBaseFo
         'quote: "2.5x faster than the Example GPU"', 'quote: "2.5×~3.5× faster than the Example GPU"')
     kb.write_entry("ada-example-pim24", text)
     assert "quote-number" not in kb.check().codes()
+
+
+@given(st.decimals(min_value=0, max_value=10**7, places=2, allow_nan=False, allow_infinity=False),
+       st.sampled_from(["{}×", "{}x", "${}\\times$", "{} ×", "by {}.", "({})", "{}%", "{}–99999.5"]),
+       st.booleans())
+def test_any_number_written_in_a_paper_form_is_found(number: Decimal, form: str, thousands: bool) -> None:
+    written = f"{number:,}" if thousands else f"{number}"
+    quote = "The design reaches " + form.format(written) + " over the baseline"
+    assert quote_holds(quote, float(number), ratio=False, percent=False), quote
+
+
+@given(st.text(max_size=200), st.floats(allow_nan=False, allow_infinity=False))
+def test_the_matcher_never_fails_on_any_text(quote: str, number: float) -> None:
+    quote_holds(quote, number, ratio=True, percent=True)
+    shown_numbers(quote)
