@@ -126,9 +126,9 @@ def read_names(value: str) -> tuple[list[str], list[str]]:
                 warnings.append(f"an empty name between two separators (name {index + 1} of the author list) "
                                 "was skipped")
             continue
-        if raw.lower() == "others":
+        if raw.lower() in ("others", "et al.", "et al", "et~al."):
             if index == len(raws) - 1:
-                warnings.append(f"the author list ends with 'and others': only {len(names)} author"
+                warnings.append(f"the author list ends with 'and {raw}': only {len(names)} author"
                                 f"{'s are' if len(names) != 1 else ' is'} named; add the rest from the paper")
             continue
         name = _one_name(raw, warnings)

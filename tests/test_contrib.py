@@ -191,6 +191,7 @@ def test_latex_accents_become_unicode() -> None:
     ("Wang 0002, Wei", ["Wei Wang"], "the number '0002'"),
     ("Smith, John and Doe, Jane and others", ["John Smith", "Jane Doe"], "ends with 'and others': only 2 authors"),
     ("A, B, C, D", ["A B C D"], "3 commas, more than BibTeX allows"),
+    ("Doe, Jane and et al.", ["Jane Doe"], "ends with 'and et al.': only 1 author is named"),
 ])
 def test_bibtex_names_read_as_databases_write_them_with_a_warning_for_each_oddity(
         authors: str, names: list[str], warned: str) -> None:

@@ -123,6 +123,9 @@ def _draft_from_bibtex(source: str) -> dict[str, Any]:
     item = items[0]
     if item.draft is None:
         raise click.UsageError(f"{source}:{item.line}: {item.problem}")
+    shown = "<stdin>" if source == "-" else source
+    for warning in item.warnings:
+        click.echo(f"{shown}:{item.line}: warning[bib-name] record '{item.key}': {warning}", err=True)
     return dict(item.draft)
 
 
