@@ -23,7 +23,8 @@ _MAGNITUDE = re.compile(rf"\b({_COUNT}(?:\s*(?:,|and|or|to|-|–)\s*{_COUNT})*)\
 _COUNT_WORD = re.compile(_COUNT, re.IGNORECASE)
 _FOLD = re.compile(r"\b(" + "|".join(_WORDS) + r")[- ]fold\b", re.IGNORECASE)
 _TWICE = re.compile(r"\b(twice|double|doubles|doubled)\b", re.IGNORECASE)
-_PERCENT_AFTER = re.compile(r"\s*(?:\\?%|percent\b)")
+# A % sign after the number, or after the range it starts: `25 to 45 %`, `12%–33%`.
+_PERCENT_AFTER = re.compile(r"(?:\s*(?:to|–|-|~)\s*\d+(?:\.\d+)?)?\s*(?:\\?%|percent\b)")
 
 
 @dataclass(frozen=True)
@@ -73,12 +74,13 @@ def _same(a: float, b: float) -> bool:
 def quote_holds(quote: str, number: float, ratio: bool, percent: bool) -> bool:
     """Whether `quote` writes `number` (its magnitude: `42% less` holds -42 %).
 
-    For a ratio (unit x) a percentage also counts (`281%` for 2.81x), and for a percentage a ratio
-    (`2.81×` for 281 %), since papers state one result in either form.
+    For a percentage, the quote must write it as one (`5%`, `25 to 45 %`), or as a ratio (`2.81×` for 281 %):
+    a bare 5 is some other quantity. For a ratio (unit x) a percentage also counts (`281%` for 2.81x), since
+    papers state one result in either form.
     """
     wanted = abs(number)
     for written in numbers_in(quote):
-        if _same(written.value, wanted):
+        if _same(written.value, wanted) and (written.percent or not percent):
             return True
         if ratio and written.percent and _same(written.value, wanted * 100):
             return True

@@ -37,6 +37,8 @@ ENTRY = "entries/ada-example-pim24.yaml"
     ("by up to two and four orders of magnitude, respectively", 10000, "x"),
     ("3 orders of magnitude lower", 1000, "x"),
     ("reaches 96 percent accuracy", 96, "%"),
+    ("resulting in 25 to 45 % lower energy", 25, "%"),
+    ("prunes models to 12%–33% sparsity", 12, "%"),
 ])
 def test_quote_holds_the_number_in_the_forms_papers_write(quote: str, number: float, unit: str) -> None:
     assert quote_holds(quote, number, ratio=unit == "x", percent=unit == "%")
@@ -50,6 +52,8 @@ def test_quote_holds_the_number_in_the_forms_papers_write(quote: str, number: fl
     ("in version 2.81.3", 2.81, "x"),
     ("281 GB/s", 2.81, "x"),  # 281 without % is not 2.81x
     ("1,234,567 tokens", 1234, "token"),
+    ("drift of 5 over 30 days", 5, "%"),  # a percentage is written as one
+    ("a speed of 1 GHz", 1, "%"),
 ])
 def test_quote_without_the_number_does_not_hold_it(quote: str, number: float, unit: str) -> None:
     assert not quote_holds(quote, number, ratio=unit == "x", percent=unit == "%")
