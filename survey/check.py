@@ -128,6 +128,7 @@ def check_entry(entry: Entry, taxonomy: Taxonomy) -> list[Diagnostic]:
     out.extend(_check_terms(entry, taxonomy))
     out.extend(_check_identifiers(entry))
     out.extend(_check_person_names(entry))
+    out.extend(_check_adc_ranges(entry))
     out.extend(_check_bibtex(entry))
     for index, metric in enumerate(entry.metrics):
         out.extend(_check_metric(entry, index, metric, taxonomy))
@@ -221,6 +222,19 @@ _NAME_ACCIDENTS: tuple[tuple[re.Pattern[str], str, str], ...] = (
     (re.compile(r"^others$", re.IGNORECASE), "is BibTeX's 'others', not a person",
      "name the remaining authors from the paper"),
 )
+
+
+def _check_adc_ranges(entry: Entry) -> list[Diagnostic]:
+    """`adc_bits: [low, high]` runs upwards, as a metric's range does."""
+    holders: list[tuple[DataPath, Any]] = [(("precision",), entry.precision)]
+    holders += [(("metrics", i, "conditions", "precision"), m.conditions.precision) for i, m in enumerate(entry.metrics)]
+    out = []
+    for path, precision in holders:
+        bits = precision.adc_bits if precision is not None else None
+        if isinstance(bits, list) and bits[0] > bits[1]:
+            out.append(error(entry.locate(*path, "adc_bits"), "bad-range", f"adc_bits {bits} runs backwards",
+                             "write [low, high]"))
+    return out
 
 
 def _check_person_names(entry: Entry) -> list[Diagnostic]:

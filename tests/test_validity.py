@@ -24,6 +24,8 @@ from survey.yamlsource import parse_yaml
 # name -> (old, new): the valid entry with `old` replaced by `new`; every one must be accepted by all.
 VALID: dict[str, tuple[str, str]] = {
     "as-written": ("", ""),
+    "adc-bits-range": ("precision: {weights: [int8], activations: [int8]}",
+                       "precision: {weights: [int8], activations: [int8], adc_bits: [4, 8]}"),
     "upper-case-terms": ("memory: [hbm3]", "memory: [HBM3]"),
     "mixed-case-alias": ("memory: [hbm3]", "memory: [RRAM, Hbm3]"),
     "term-label": ("architecture: [near-bank]", "architecture: [Near-Bank PIM]"),
@@ -77,6 +79,8 @@ INVALID: dict[str, tuple[str, str]] = {
 # Refused by check, accepted by the schema: rules no JSON Schema can state (docs/entry-format.md lists them).
 CHECK_ONLY: dict[str, tuple[str, str]] = {
     "reversed-range": ("    value: 2.5\n", "    range: [3, 2.5]\n"),
+    "reversed-adc-bits": ("precision: {weights: [int8], activations: [int8]}",
+                          "precision: {weights: [int8], activations: [int8], adc_bits: [8, 4]}"),
     "orcid-check-digit": ("orcid: 0000-0002-1825-0097", "orcid: 0000-0002-1825-0098"),
     "unknown-unit": ("    unit: GOPS/mW", "    unit: GOPS/mWh"),
     "unit-of-another-dimension": ("    unit: GOPS/mW", "    unit: GOPS/mm^2"),
