@@ -107,15 +107,15 @@ def _build_locked(root: Path, venue: str, out: Path, pdf: bool, final: bool,
     from survey.derive.authors import build_author_list
     from survey.derive.master_tables import build_master_tables
     from survey.derive.method import build_method
-    from survey.render.supplement import SUPPLEMENT_FILE, supplement_csv
+    from survey.derive.plots import write_figures
     from survey.derive.synthesis import build_synthesis
     from survey.derive.trends import build_trends
-    from survey.load.outline import load_outline, load_scope, placeholder_diagnostics
-    from survey.derive.plots import write_figures
     from survey.derive.views import build_views
     from survey.load.metadata import load_metadata
+    from survey.load.outline import load_outline, load_scope, placeholder_diagnostics
     from survey.render.latex import MAIN_FILE, render_document
     from survey.render.latex_escape import Escaper, detect_charset
+    from survey.render.supplement import SUPPLEMENT_FILE, supplement_csv
 
     templates = templates_folder(root)
     fingerprint = input_fingerprint(root, venue, templates)
@@ -263,7 +263,7 @@ def _figure_counts(synthesis: object, trends: object, final: bool) -> list[Diagn
         label = next((w.family for w in trends.works if w.entry_id in section.entry_ids and w.family), None)
         if label is not None and shown.get(label, 0) != counted:
             found.append((error if final else warning)(
-                Location(f"<figure works-per-year>"), "figure-count-mismatch",
+                Location("<figure works-per-year>"), "figure-count-mismatch",
                 f"the works-per-year figure counts {shown.get(label, 0)} {label} works, the section {counted}", None))
     return found
 
@@ -277,7 +277,9 @@ def _final_box(diagnostic: Diagnostic) -> Diagnostic:
     amount = re.search(r"(?:sticks out|largest) ([\d.]+)pt", diagnostic.message)
     if amount is None or float(amount.group(1)) <= FINAL_OVERFULL_PT:
         return diagnostic
-    return dataclasses.replace(diagnostic, severity="error", hint="a submission may not stick out past the margin; "
+    from survey.report.diagnostics import Severity
+
+    return dataclasses.replace(diagnostic, severity=Severity.ERROR, hint="a submission may not stick out past the margin; "
                                "shorten or rephrase the text at that line")
 
 

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from survey.report.diagnostics import Diagnostic, warning
 from survey.load.model import Entry
 from survey.load.taxonomy import Taxonomy
+from survey.report.diagnostics import Diagnostic, warning
 
 _TALKS_AND_POSTERS = {"keynote", "invited-talk", "poster"}
 

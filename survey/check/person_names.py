@@ -5,8 +5,8 @@ from __future__ import annotations
 import unicodedata
 from collections import defaultdict
 
-from survey.report.diagnostics import Diagnostic, Location, one_line, warning
 from survey.load.model import Entry
+from survey.report.diagnostics import Diagnostic, Location, one_line, warning
 
 
 def _fold(text: str) -> str:

@@ -3,16 +3,17 @@
 from __future__ import annotations
 
 import difflib
+import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from survey.load import identifiers, units
-from survey.load.knowledge_base import EntryFile, KnowledgeBase, load_knowledge_base
 from survey.check.completeness import check_completeness
 from survey.check.person_names import check_spellings
+from survey.load import identifiers, units
+from survey.load.knowledge_base import EntryFile, KnowledgeBase, load_knowledge_base
 from survey.load.model import Entry, Metric, term_fields
 from survey.load.taxonomy import Taxonomy, normalise
 from survey.load.yamlsource import Path as DataPath
@@ -65,8 +66,20 @@ def check_entry_file(entry_file: EntryFile, taxonomy: Taxonomy | None) -> list[D
         if _may_hold_long_text(entry_file.path):
             out.extend(_check_text_lengths(data, entry_file.loaded.source))
     if entry_file.checkable is not None and taxonomy is not None:
-        out.extend(check_entry(entry_file.checkable, taxonomy))
+        found = check_entry(entry_file.checkable, taxonomy)
+        written = _metrics_with_a_number(data, entry_file.loaded.source)
+        # A value the model refused was set aside and is reported as such: it is not missing as well.
+        out.extend(d for d in found if not (d.code == "missing-value" and d.location in written))
     return out
+
+
+def _metrics_with_a_number(data: Any, source: SourceMap) -> set[Location]:
+    """Where the metrics that were written with a `value` or `range` (of whatever type) start."""
+    metrics = data.get("metrics") if isinstance(data, dict) else None
+    if not isinstance(metrics, list):
+        return set()
+    return {source.locate(("metrics", index)) for index, metric in enumerate(metrics)
+            if isinstance(metric, dict) and (metric.get("value") is not None or metric.get("range") is not None)}
 
 
 MAX_TEXT = 8_000  # characters in one value: five times the longest real one, and safely below the 200,000
@@ -116,6 +129,8 @@ def check_entry(entry: Entry, taxonomy: Taxonomy) -> list[Diagnostic]:
                          f"rename the file to {entry.id}.yaml or set `id: {expected_id}`"))
     out.extend(_check_terms(entry, taxonomy))
     out.extend(_check_identifiers(entry))
+    out.extend(_check_person_names(entry))
+    out.extend(_check_adc_ranges(entry))
     out.extend(_check_bibtex(entry))
     for index, metric in enumerate(entry.metrics):
         out.extend(_check_metric(entry, index, metric, taxonomy))
@@ -199,6 +214,44 @@ def _check_identifiers(entry: Entry) -> list[Diagnostic]:
     return out
 
 
+_NAME_ACCIDENTS: tuple[tuple[re.Pattern[str], str, str], ...] = (
+    (re.compile(r"\s\d{4}$"), "ends in a database's number for telling namesakes apart",
+     "drop the number (DBLP writes 'Wei Wang 0001')"),
+    (re.compile(r","), "holds a comma, as BibTeX's 'Family, Given' does",
+     "write the name as the person writes it, e.g. 'Ada Example'"),
+    (re.compile(r"(?:^|\s)and(?:\s|$)", re.IGNORECASE), "holds 'and', as a BibTeX list of two names does",
+     "give each person an item of `people` of their own"),
+    (re.compile(r"[\\{}$]"), "holds LaTeX markup", "write the characters themselves, e.g. 'Müller' for M{\\\"u}ller"),
+    (re.compile(r"^others$", re.IGNORECASE), "is BibTeX's 'others', not a person",
+     "name the remaining authors from the paper"),
+)
+
+
+def _check_adc_ranges(entry: Entry) -> list[Diagnostic]:
+    """`adc_bits: [low, high]` runs upwards, as a metric's range does."""
+    holders: list[tuple[DataPath, Any]] = [(("precision",), entry.precision)]
+    holders += [(("metrics", i, "conditions", "precision"), m.conditions.precision) for i, m in enumerate(entry.metrics)]
+    out = []
+    for path, precision in holders:
+        bits = precision.adc_bits if precision is not None else None
+        if isinstance(bits, list) and bits[0] > bits[1]:
+            out.append(error(entry.locate(*path, "adc_bits"), "bad-range", f"adc_bits {bits} runs backwards",
+                             "write [low, high]"))
+    return out
+
+
+def _check_person_names(entry: Entry) -> list[Diagnostic]:
+    """Names that look like accidents of a BibTeX import (survey import-bib reports them when it meets them)."""
+    out: list[Diagnostic] = []
+    for index, person in enumerate(entry.people):
+        for pattern, what, hint in _NAME_ACCIDENTS:
+            if pattern.search(person.name):
+                out.append(warning(entry.locate("people", index, "name"), "suspicious-name",
+                                   f"the name '{one_line(person.name)}' {what}", hint))
+                break
+    return out
+
+
 def _check_bibtex(entry: Entry) -> list[Diagnostic]:
     if not entry.bibtex:
         return []
@@ -237,16 +290,23 @@ def _check_metric(entry: Entry, index: int, metric: Metric, taxonomy: Taxonomy) 
     if metric.source is None:
         out.append(error(entry.locate(*here), "missing-source", f"{one_line(metric.kind)} metric has no source",
                          "add `source: {locator: Table 3, quote: \"...\"}` with a verbatim quote holding the number"))
+    else:
+        out.extend(_check_quote_number(entry, index, metric, metric.source.quote))
     unit_known = units.is_unit(metric.unit)
+    dimension = kind.dimension if kind is not None else None
     if not unit_known:
+        guess = units.suggest_unit(metric.unit, dimension, _canonical_units(taxonomy))
         out.append(error(entry.locate(*here, "unit"), "unknown-unit",
                          f"unit '{one_line(metric.unit)}' is not a known unit",
+                         f"did you mean '{guess}'?" if guess else
                          "write units such as x, %, TOPS/W, GOPS/mm^2, uJ/token, ms, GB/s"))
     elif kind is not None and kind.dimension and not units.same_dimension(metric.unit, kind.dimension):
+        guess = units.suggest_unit(metric.unit, kind.dimension, _canonical_units(taxonomy))
         out.append(error(entry.locate(*here, "unit"), "unit-dimension",
                          f"unit '{one_line(metric.unit)}' does not fit metric kind '{kind.id}'",
                          f"expected {units.dimension_text(kind.dimension)} such as '{kind.canonical_unit}', "
-                         f"but '{one_line(metric.unit)}' is {units.dimension_text(metric.unit)}"))
+                         f"but '{one_line(metric.unit)}' is {units.dimension_text(metric.unit)} "
+                         f"(read as {units.reading(metric.unit)})" + (f"; did you mean '{guess}'?" if guess else "")))
     elif kind is not None and kind.plausible and kind.canonical_unit:
         factor = units.factor(metric.unit, kind.canonical_unit)
         low, high = kind.plausible
@@ -269,6 +329,27 @@ def _check_metric(entry: Entry, index: int, metric: Metric, taxonomy: Taxonomy) 
                              f"write it as e.g. '0.9 {default}'" if name == "voltage" else
                              f"write it as e.g. '200 {default}'"))
     return out
+
+
+def _canonical_units(taxonomy: Taxonomy) -> tuple[str, ...]:
+    return tuple(term.canonical_unit for term in taxonomy["metric"] if term.canonical_unit)
+
+
+def _check_quote_number(entry: Entry, index: int, metric: Metric, quote: str) -> list[Diagnostic]:
+    """The quote is the evidence for the number: it has to write it (in any of the forms papers use)."""
+    from survey.check.quote_numbers import quote_holds, shown_numbers
+
+    numbers = metric.range if metric.range is not None else [metric.value] if metric.value is not None else []
+    unit = metric.unit.strip()
+    ratio, percent = unit in ("x", "X", "×", "times"), unit in ("%", "percent")
+    missing = [n for n in numbers if not quote_holds(quote, float(n), ratio, percent)]
+    if not missing:
+        return []
+    what = " and ".join(f"{float(n):g}" for n in missing)
+    return [warning(entry.locate("metrics", index, "source", "quote"), "quote-number",
+                    f"the quote of {one_line(metric.kind)} metric {index + 1} does not contain {what}; "
+                    f"it writes {shown_numbers(quote)}",
+                    "quote the sentence that states the number, or correct `value:`/`range:` to what it says")]
 
 
 def check_cross_entry(kb: KnowledgeBase) -> list[Diagnostic]:

@@ -124,6 +124,9 @@ def _draft_from_bibtex(source: str) -> dict[str, Any]:
     item = items[0]
     if item.draft is None:
         raise click.UsageError(f"{source}:{item.line}: {item.problem}")
+    shown = "<stdin>" if source == "-" else source
+    for warning in item.warnings:
+        click.echo(f"{shown}:{item.line}: warning[bib-name] record '{item.key}': {warning}", err=True)
     return dict(item.draft)
 
 
@@ -158,6 +161,8 @@ def import_bib_command(obj: Context, bib_file: str, entry_type: str, dry_run: bo
             message = message.replace(str(outcome.path), display_path(outcome.path))
         label = {"created": "", "skipped": "skipped: ", "failed": "error: "}[outcome.status]
         click.echo(f"{shown}:{outcome.line}: {label}[{outcome.key}] {message}")
+        for warning in outcome.warnings:
+            click.echo(f"{shown}:{outcome.line}: warning[bib-name] record '{outcome.key}': {warning}")
     counts = {status: sum(o.status == status for o in outcomes) for status in ("created", "skipped", "failed")}
     verb = "would be created" if dry_run else "created"
     click.echo(f"{counts['created']} {verb}, {counts['skipped']} skipped as already present, "

@@ -246,8 +246,8 @@ def _bibtex_errors(blg: Path, shown: str) -> list[Diagnostic]:
     if not blg.is_file():
         return []
     lines = blg.read_text(encoding="utf-8", errors="replace").splitlines()
-    found = [line for line in lines if line.startswith("I was expecting") or "isn't valid" in line
-             or line.startswith("I couldn't open") or line.startswith("Sorry---")]
+    found = [line for line in lines if line.startswith(("I was expecting", "I couldn't open", "Sorry---"))
+             or "isn't valid" in line]
     return [error(Location(shown), "bibtex-error", line, f"see {blg}") for line in found[:5]]
 
 
@@ -323,10 +323,10 @@ def read_log(log: str, main: str, tex_lines: list[str], locate_entry: EntryLocat
     if any(d.code == "missing-latex-package" for d in found):  # the rest is TeX stopping because of it
         found = [d for d in found if d.code != "tex-error" or not _STOP_NOISE.search(d.message)]
     large = sorted({o for o in overfull if o[0] >= OVERFULL_REPORT_PT}, key=lambda o: (-o[0], o[1] or 0))
-    for amount, line in large[:10]:
-        entry_id = entry_at(tex_lines, line) if line else None
+    for amount, box_line in large[:10]:
+        entry_id = entry_at(tex_lines, box_line) if box_line else None
         where = f" (entry '{entry_id}')" if entry_id else ""
-        found.append(warning(Location(shown_main, line or 1), "overfull-box",
+        found.append(warning(Location(shown_main, box_line or 1), "overfull-box",
                              f"text sticks out {amount:.1f}pt past the margin{where}"))
     if overfull and len(overfull) > len(large[:10]):
         found.append(warning(Location(shown_main), "overfull-boxes",

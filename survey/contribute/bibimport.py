@@ -2,7 +2,8 @@
 
 Real-world BibTeX is read record by record: `@string` macros and `#` concatenation are resolved, `@comment` and
 text between records ignored, LaTeX accents turned into Unicode (pylatexenc), and a record that cannot be read
-is reported with its line while the others are still imported.
+is reported with its line while the others are still imported. Author lists are read by BibTeX's rules, and
+what a database or a hand edit got wrong in them is a warning, never a silently wrong name (`read_names`).
 """
 
 from __future__ import annotations
@@ -30,6 +31,7 @@ class BibItem:
     draft: Draft | None = None
     problem: str | None = None
     notes: list[str] = field(default_factory=list)  # what the skeleton lacks
+    warnings: list[str] = field(default_factory=list)  # what was read with a doubt (odd author names)
 
 
 @dataclass(frozen=True)
@@ -39,6 +41,7 @@ class Outcome:
     status: str  # created | skipped | failed
     message: str
     path: Path | None = None
+    warnings: tuple[str, ...] = ()
 
 
 def latex_to_unicode(text: str) -> str:
@@ -94,19 +97,70 @@ def evaluate_value(raw: str, strings: dict[str, str]) -> str:
     return "".join(pieces)
 
 
+# A number that bibliography databases append to tell namesakes apart: DBLP's "Wei Wang 0001".
+_DISAMBIGUATION = re.compile(r"\s+(\d{4})$")
+_AND = re.compile(r"(?:^|(?<=\s))and(?=\s|$)", re.IGNORECASE)
+
+
 def split_authors(value: str) -> list[str]:
     """BibTeX names ('Last, First and First Last and {Org}') as 'First Last', in Unicode; 'others' dropped."""
-    names = []
-    for raw in _split_top_level(value, re.compile(r"\s+and\s+", re.IGNORECASE)):
+    return read_names(value)[0]
+
+
+def read_names(value: str) -> tuple[list[str], list[str]]:
+    """The names of a BibTeX author (or editor) list, and a warning for each oddity met on the way.
+
+    BibTeX's rules: names are separated by `and` outside braces; a name is `First von Last`, `von Last, First`
+    or `von Last, Jr, First`. What databases and hand edits get wrong is reported, never guessed silently: an
+    empty name between two separators, a stray comma (which would swap given and family names), more commas
+    than BibTeX allows, a database's disambiguation number ('Wei Wang 0001'), and a list cut short by `others`.
+    """
+    names: list[str] = []
+    warnings: list[str] = []
+    # `and` between white space, or at either end: 'A and and B' holds an empty name, not a name 'and B'
+    raws = _split_top_level(value.strip(), _AND)
+    for index, raw in enumerate(raws):
         raw = " ".join(raw.split())
-        if not raw or raw.lower() == "others":
+        if not raw.strip(" ,"):
+            if len(raws) > 1:
+                warnings.append(f"an empty name between two separators (name {index + 1} of the author list) "
+                                "was skipped")
             continue
-        parts = [latex_to_unicode(p) for p in _split_top_level(raw, re.compile(r"\s*,\s*"))]
-        if len(parts) == 1:
-            names.append(parts[0])
-        else:  # Last, First  or  Last, Jr, First
-            names.append(" ".join(p for p in (parts[-1], parts[0], *(parts[1:-1])) if p))
-    return [n for n in names if n]
+        if raw.lower() in ("others", "et al.", "et al", "et~al."):
+            if index == len(raws) - 1:
+                warnings.append(f"the author list ends with 'and {raw}': only {len(names)} author"
+                                f"{'s are' if len(names) != 1 else ' is'} named; add the rest from the paper")
+            continue
+        name = _one_name(raw, warnings)
+        if name:
+            names.append(name)
+    return names, warnings
+
+
+def _one_name(raw: str, warnings: list[str]) -> str:
+    parts = [p.strip() for p in _split_top_level(raw, re.compile(r","))]
+    written = [p for p in parts if p]
+    if len(written) != len(parts) and not (len(parts) == 3 and parts[1] == "" and parts[0] and parts[2]):
+        # `Last, , First` (an empty Jr) is BibTeX; any other empty part is a stray comma.
+        warnings.append(f"a stray comma in the name '{raw}' was ignored; check the given and family names")
+        parts = written
+    if len(parts) > 3:
+        warnings.append(f"the name '{raw}' has {len(parts) - 1} commas, more than BibTeX allows (two); it was "
+                        "kept in the order written")
+        name = " ".join(latex_to_unicode(p) for p in parts)
+    elif len(parts) == 3:  # von Last, Jr, First
+        name = " ".join(p for p in (latex_to_unicode(parts[2]), latex_to_unicode(parts[0]),
+                                    latex_to_unicode(parts[1])) if p)
+    elif len(parts) == 2:  # von Last, First
+        name = " ".join(p for p in (latex_to_unicode(parts[1]), latex_to_unicode(parts[0])) if p)
+    else:
+        name = latex_to_unicode(parts[0]) if parts else ""
+    match = _DISAMBIGUATION.search(name)
+    if match:
+        name = name[:match.start()]
+        warnings.append(f"the number '{match.group(1)}' after '{name}' (a database's way to tell namesakes "
+                        "apart) was dropped")
+    return name
 
 
 def _record_text(entry_type: str, key: str, values: dict[str, str]) -> str:
@@ -185,7 +239,7 @@ def _item(entry: Any, strings: dict[str, str]) -> BibItem:
     if not title:
         item.problem = "record has no title"
         return item
-    people = split_authors(values.get("author") or values.get("editor") or "")
+    people, item.warnings = read_names(values.get("author") or values.get("editor") or "")
     if not people:
         item.notes.append("no author: add `people`")
     year_match = re.search(r"\d{4}", values.get("year", "") or values.get("date", ""))
@@ -301,5 +355,5 @@ def import_bibtex(root: Path, text: str, taxonomy: Taxonomy, entry_type: str = "
         known.add(path, draft)
         note = f" ({'; '.join(item.notes)})" if item.notes else ""
         outcomes.append(Outcome(item.line, item.key, "created", f"{'would create' if dry_run else 'created'} "
-                                f"{path}{note}", path))
+                                f"{path}{note}", path, tuple(item.warnings)))
     return outcomes

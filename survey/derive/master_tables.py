@@ -52,8 +52,10 @@ class MasterTable:
 
     def duplicates(self) -> list[str]:
         """Entry ids listed more than once (a quality gate: each work appears once)."""
-        seen: set[str] = set()
-        return sorted({r.entry_id for r in self.rows if r.entry_id in seen or seen.add(r.entry_id)})
+        from collections import Counter
+
+        counts = Counter(r.entry_id for r in self.rows)
+        return sorted(entry_id for entry_id, n in counts.items() if n > 1)
 
 
 def _join(values: Sequence[str]) -> str:
@@ -231,13 +233,13 @@ def _fold(key: str, columns: Sequence[MasterColumn],
                 folded_into[member] = fold
     done: set[str] = set()
     for column in columns:
-        fold = folded_into.get(column.key)
-        if fold is None:
+        if column.key not in folded_into:
             if column.key in _ALWAYS or filled(column.key) >= MIN_FILL * len(rows):
                 kept.append(column)
             else:
                 dropped.append(column.header)
             continue
+        fold = folded_into[column.key]
         if fold[0] in done:
             continue
         done.add(fold[0])

@@ -115,4 +115,4 @@ def _measured(taxonomy: Taxonomy, entry: Entry, metric: object) -> bool:
     return bool(terms) and all(t is not None and t.measured for t in terms)
 
 
-__all__ = ["Method", "RelatedSurvey", "build_method", "_count_text"]
+__all__ = ["Method", "RelatedSurvey", "_count_text", "build_method"]

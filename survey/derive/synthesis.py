@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Union
+from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from survey.load.model import Entry, Metric
@@ -38,7 +38,7 @@ class Number:
         return dict(self.source)
 
 
-Segment = Union[str, Cite, Number]
+Segment = str | Cite | Number
 
 
 @dataclass(frozen=True)
@@ -490,11 +490,9 @@ def _efficiency_paragraph(ctx: _Context, works: list[_Work], what: str) -> Parag
             term = ctx.taxonomy["metric"].resolve(metric.kind)
             if term is None or term.id != "energy-efficiency" or metric.high is None:
                 continue
-            try:
-                factor = units.factor(metric.unit, "TOPS/W")
-            except Exception:  # a unit the check accepted but pint cannot convert here: leave the row out
-                continue
-            rows.append((metric.high * factor, w, index, metric))
+            if not (units.is_unit(metric.unit) and units.same_dimension(metric.unit, "TOPS/W")):
+                continue  # the check reports such a unit; the paragraph leaves the value out
+            rows.append((metric.high * units.factor(metric.unit, "TOPS/W"), w, index, metric))
     if not rows:
         return None
     best: dict[str, tuple[float, _Work, int, Metric]] = {}
@@ -651,7 +649,7 @@ def challenge_sections(ctx: _Context) -> list[ProseSection]:
         family = {root, *vocab.descendants(root)}
         works = [w for w in ctx.works if family & set(w.challenges)]
         what = f"challenge {root}"
-        paragraphs = []
+        paragraphs: list[Paragraph | None] = []
         opening = _Builder().text(vocab.terms[root].description.rstrip(".") + ".")
         if not works:
             opening.text(" No work of the knowledge base addresses this challenge yet.")
@@ -679,9 +677,9 @@ def challenge_sections(ctx: _Context) -> list[ProseSection]:
             if not group:
                 continue
             paragraphs.append(_subchallenge_paragraph(ctx, group, child, f"{what}/{child}"))
-        paragraphs = [p for p in paragraphs if p is not None]
-        if paragraphs:
-            out.append(ProseSection(f"challenge-{root}", vocab.terms[root].label, tuple(paragraphs),
+        kept = [p for p in paragraphs if p is not None]
+        if kept:
+            out.append(ProseSection(f"challenge-{root}", vocab.terms[root].label, tuple(kept),
                                     tuple(sorted(w.entry.id for w in works))))
     return out
 

@@ -69,11 +69,9 @@ def build_trends(taxonomy: Taxonomy, entries: Sequence[Entry]) -> Trends:
             if kind is None or metric.high is None:
                 continue
             if kind.id == "energy-efficiency":
-                try:
-                    value = metric.high * units.factor(metric.unit, "TOPS/W")
-                except Exception:  # a unit pint cannot convert: the figure leaves the value out
-                    continue
-                efficiency = max(efficiency or 0.0, value)
+                if not (units.is_unit(metric.unit) and units.same_dimension(metric.unit, "TOPS/W")):
+                    continue  # the check reports such a unit; the figure leaves the value out
+                efficiency = max(efficiency or 0.0, metric.high * units.factor(metric.unit, "TOPS/W"))
             elif kind.id == "speedup" and metric.baseline_class:
                 term = baseline.resolve(metric.baseline_class)
                 if term is not None:

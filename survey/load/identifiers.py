@@ -5,17 +5,20 @@ from __future__ import annotations
 import re
 import unicodedata
 
-ENTRY_ID = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
+ENTRY_ID = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")  # also a pydantic (Rust regex) pattern: `$` is the end there
 ID_RULE = "ids are lower-case ASCII words joined by hyphens, e.g. attacc-asplos24"
 
-_DOI = re.compile(r"^10\.\d{4,9}/\S+$")
+# ASCII digits ([0-9], not \d, which matches every script's digits) and \Z (`$` also matches before a final
+# newline): the JSON Schema uses the same patterns, and its regular expressions mean exactly this.
+_DOI = re.compile(r"^10\.[0-9]{4,9}/\S+\Z")
 # The characters DOI suffixes use in practice (Crossref's pattern, plus <>[]+ of older SICI DOIs); anything else,
 # such as a backslash, brace, % or #, would be markup or a URL fragment in refs.bib.
-_DOI_SUFFIX = re.compile(r"^[-._;()/:A-Za-z0-9<>\[\]+]+$")
-_ARXIV_NEW = re.compile(r"^\d{4}\.\d{4,5}(v\d+)?$")
-_ARXIV_OLD = re.compile(r"^[a-z][a-z.\-]*(\.[A-Z]{2})?/\d{7}(v\d+)?$")
-_EMAIL = re.compile(r"^[A-Za-z0-9._%+\-]+@[A-Za-z0-9\-]+(\.[A-Za-z0-9\-]+)*\.[A-Za-z]{2,}$")
-_ORCID = re.compile(r"^\d{4}-\d{4}-\d{4}-\d{3}[\dX]$")
+_DOI_SUFFIX = re.compile(r"^[-._;()/:A-Za-z0-9<>\[\]+]+\Z")
+_ARXIV_NEW = re.compile(r"^[0-9]{2}(0[1-9]|1[0-2])\.[0-9]{4,5}(v[0-9]+)?\Z")
+_ARXIV_OLD = re.compile(r"^[a-z][a-z.\-]*(\.[A-Z]{2})?/[0-9]{7}(v[0-9]+)?\Z")
+_ARXIV_SHAPE = re.compile(r"^[0-9]{4}\.[0-9]{4,5}(v[0-9]+)?\Z")
+_EMAIL = re.compile(r"^[A-Za-z0-9._%+\-]+@[A-Za-z0-9\-]+(\.[A-Za-z0-9\-]+)*\.[A-Za-z]{2,}\Z")
+_ORCID = re.compile(r"^[0-9]{4}-[0-9]{4}-[0-9]{4}-[0-9]{3}[0-9X]\Z")
 
 
 def doi_problem(doi: str) -> str | None:
@@ -36,8 +39,9 @@ def arxiv_problem(arxiv: str) -> str | None:
     if arxiv.lower().startswith(("arxiv:", "http")):
         return "write the bare arXiv id, e.g. 2402.15826"
     if _ARXIV_NEW.match(arxiv):
-        month = int(arxiv[2:4])
-        return None if 1 <= month <= 12 else "the first four digits of an arXiv id are YYMM"
+        return None
+    if _ARXIV_SHAPE.match(arxiv):
+        return "the first four digits of an arXiv id are YYMM"
     if _ARXIV_OLD.match(arxiv):
         return None
     return "an arXiv id looks like 2402.15826 (quote it in YAML) or cs/0601001"
@@ -66,6 +70,21 @@ def orcid_problem(orcid: str) -> str | None:
     if digits[15] != expected:
         return f"its check digit should be '{expected}': the iD is mistyped"
     return None
+
+
+def schema_patterns() -> dict[str, str]:
+    """The syntax rules above as JSON Schema patterns (ECMA-262 regular expressions), for `survey schema`."""
+    def ecma(pattern: re.Pattern[str]) -> str:
+        return pattern.pattern.replace("\\Z", "$")
+
+    suffix = ecma(_DOI_SUFFIX).removeprefix("^")
+    return {
+        "doi": ecma(_DOI).replace("\\S+$", suffix),
+        "arxiv": f"({ecma(_ARXIV_NEW)})|({ecma(_ARXIV_OLD)})",
+        "email": ecma(_EMAIL),
+        "orcid": ecma(_ORCID),
+        "id": ecma(ENTRY_ID),
+    }
 
 
 def normalise_doi(doi: str) -> str:

@@ -8,9 +8,12 @@ vocabulary each field draws on is declared with `term_field` and checked against
 from __future__ import annotations
 
 import datetime
-from typing import Annotated, Any, Literal, Union
+import math
+from typing import Annotated, Any, Literal
 
 from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, PrivateAttr
+from pydantic.json_schema import JsonDict
+from pydantic_core import PydanticCustomError
 
 from survey.load.identifiers import ENTRY_ID
 from survey.load.yamlsource import Path, SourceMap
@@ -26,7 +29,7 @@ def _as_list(value: Any) -> Any:
 
 def term_field(vocabulary: str, description: str, many: bool = True, required: bool = False) -> Any:
     """A field holding taxonomy term ids from `vocabulary` (recorded in the schema as x-vocabulary)."""
-    extra = {"x-vocabulary": vocabulary}
+    extra: JsonDict = {"x-vocabulary": vocabulary}
     if many:
         return Field(default_factory=list, description=description, json_schema_extra=extra)
     if required:
@@ -34,9 +37,35 @@ def term_field(vocabulary: str, description: str, many: bool = True, required: b
     return Field(default=None, description=description, json_schema_extra=extra)
 
 
-Terms = Annotated[list[str], BeforeValidator(_as_list)]
-Texts = Annotated[list[str], BeforeValidator(_as_list)]
-Number = Union[int, float]
+def _no_truth_value(value: Any) -> Any:
+    """Refuse what JSON (and so the schema) does not call a number: true/false, .nan and .inf."""
+    if isinstance(value, bool):
+        raise PydanticCustomError("bool_as_number", "a number or text, not a truth value")
+    if isinstance(value, float) and not math.isfinite(value):
+        raise PydanticCustomError("finite_number", "a finite number")
+    return value
+
+
+def _number_only(value: Any) -> Any:
+    """A number written as a number: '2024' in quotes is text to YAML and JSON, so it is refused, not converted."""
+    if isinstance(value, str):
+        raise PydanticCustomError("number_as_text", "a number, not text")
+    return _no_truth_value(value)
+
+
+# One value or a list; the schema says so too (json_schema_input_type), as `survey check` accepts both.
+def _whole_number_only(value: Any) -> Any:
+    if isinstance(value, str):
+        raise PydanticCustomError("whole_number_as_text", "a whole number, not text")
+    return _no_truth_value(value)
+
+
+Terms = Annotated[list[str], BeforeValidator(_as_list, json_schema_input_type=list[str] | str | None)]
+Texts = Annotated[list[str], BeforeValidator(_as_list, json_schema_input_type=list[str] | str | None)]
+Int = Annotated[int, BeforeValidator(_whole_number_only)]
+Number = Annotated[int | float, BeforeValidator(_number_only)]
+IntOrText = Annotated[int | str, BeforeValidator(_no_truth_value)]
+TextOrNumber = Annotated[str | int | float, BeforeValidator(_no_truth_value)]
 
 
 class Strict(BaseModel):
@@ -62,7 +91,7 @@ class Version(Strict):
     kind: Literal["arxiv", "preprint", "conference", "journal", "extension", "talk"]
     title: str | None = None
     venue: str | None = None
-    year: int | None = None
+    year: Int | None = None
     doi: str | None = None
     arxiv: str | None = None
     url: str | None = None
@@ -97,7 +126,7 @@ class Precision(Strict):
     activations: Terms = term_field("format", "Activation (input) formats.")
     kv_cache: Terms = term_field("format", "KV-cache formats.")
     accumulation: Terms = term_field("format", "Accumulation formats.")
-    adc_bits: int | Annotated[list[int], Field(min_length=2, max_length=2)] | None = Field(
+    adc_bits: Int | Annotated[list[Int], Field(min_length=2, max_length=2)] | None = Field(
         None, description="ADC resolution in bits, or [low, high].")
     notes: str | None = None
 
@@ -120,12 +149,12 @@ class Conditions(Strict):
     level: str | None = term_field("level", "Integration level the number describes.", many=False)
     evaluation: str | None = term_field("evaluation", "How this number was obtained.", many=False)
     tool: str | None = term_field("simulator", "Simulator used for this number.", many=False)
-    batch: int | str | None = None
-    context_length: int | str | None = None
+    batch: IntOrText | None = None
+    context_length: IntOrText | None = None
     node_nm: Number | None = None
-    voltage: str | Number | None = Field(None, description="Supply voltage, e.g. '0.9 V' (a number means volts).")
-    frequency: str | Number | None = Field(None, description="Clock frequency, e.g. '200 MHz' (a number means MHz).")
-    sparsity: str | Number | None = None
+    voltage: TextOrNumber | None = Field(None, description="Supply voltage, e.g. '0.9 V' (a number means volts).")
+    frequency: TextOrNumber | None = Field(None, description="Clock frequency, e.g. '200 MHz' (a number means MHz).")
+    sparsity: TextOrNumber | None = None
     workload: str | None = None
     notes: str | None = None
 
@@ -181,7 +210,7 @@ class Entry(Strict):
                                    many=False)
     people: list[Person] = Field(min_length=1)
     venue: str | None = None
-    year: int | None = Field(None, ge=1950, le=2100)
+    year: Annotated[int, Field(ge=1950, le=2100), BeforeValidator(_whole_number_only)] | None = None
     doi: str | None = None
     arxiv: str | None = None
     url: str | None = None
@@ -198,7 +227,7 @@ class Entry(Strict):
     domain: Terms = term_field("domain", "Computing domains.")
     precision: Precision | None = None
     compression: Terms = term_field("compression", "Compression methods.")
-    models: list[Annotated[Union[Annotated[str, Field(min_length=1)], ModelRef], AfterValidator(_as_model_ref)]] = Field(
+    models: list[Annotated[Annotated[str, Field(min_length=1)] | ModelRef, AfterValidator(_as_model_ref)]] = Field(
         default_factory=list, description="Models run, as names or {name, parameters_billion}.")
     workloads: Texts = Field(default_factory=list)
     evaluation: list[Evaluation] = Field(default_factory=list)

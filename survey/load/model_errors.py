@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import copy
+import datetime
 import difflib
+import re
 import typing
 from typing import Any
 
@@ -14,16 +16,18 @@ from survey.load.yamlsource import Path, SourceMap
 from survey.report.diagnostics import Diagnostic, error, one_line
 
 _TYPE_HINTS = {
-    "int_type": "write the number without quotes", "int_parsing": "write the number without quotes",
+    "int_type": "write a whole number such as 2024", "int_from_float": "write a whole number such as 2024",
+    "int_parsing": "write the number without quotes",
     "float_type": "write the number without quotes or units (the unit goes in `unit:`)",
     "float_parsing": "write the number without quotes or units (the unit goes in `unit:`)",
     "string_type": "quote the value to make it text", "list_type": "write a list as [a, b] or one '- item' a line",
     "dict_type": "write a mapping of `key: value` lines", "model_type": "write a mapping of `key: value` lines",
 }
 _TYPE_WORDS = {
-    "string_type": "text", "int_type": "a whole number", "int_parsing": "a whole number",
+    "string_type": "text", "int_type": "a whole number", "int_from_float": "a whole number", "int_parsing": "a whole number",
     "float_type": "a number", "float_parsing": "a number", "list_type": "a list", "dict_type": "a mapping",
     "model_type": "a mapping", "model_attributes_type": "a mapping", "bool_type": "true or false",
+    "number_as_text": "a number", "whole_number_as_text": "a whole number", "bool_as_number": "a number or text", "finite_number": "a finite number",
     "date_type": "a date (YYYY-MM-DD)", "date_parsing": "a date (YYYY-MM-DD)", "date_from_datetime_parsing": "a date",
 }
 
@@ -33,13 +37,26 @@ def _data_path(loc: tuple[Any, ...], data: Any) -> Path:
     path: list[str | int] = []
     current = data
     for part in loc:
-        if isinstance(current, dict) and isinstance(part, str) and part in current or isinstance(current, list) and isinstance(part, int) and 0 <= part < len(current):
+        found = _child(current, part)
+        if found is not _ABSENT:
             path.append(part)
-            current = current[part]
+            current = found
         elif isinstance(current, dict) and isinstance(part, str) and not path_is_branch(part):
             path.append(part)  # a missing or extra key: keep it, it is the field the message is about
             break
     return tuple(path)
+
+
+_ABSENT = object()
+
+
+def _child(data: Any, part: Any) -> Any:
+    """data[part] when `part` names a key of the mapping or an index of the list `data`, else _ABSENT."""
+    if isinstance(data, dict) and isinstance(part, str) and part in data:
+        return data[part]
+    if isinstance(data, list) and isinstance(part, int) and 0 <= part < len(data):
+        return data[part]
+    return _ABSENT
 
 
 def path_is_branch(part: str) -> bool:
@@ -99,8 +116,7 @@ def diagnostics_from_validation(exc: ValidationError, data: Any, source: SourceM
         elif (path, "wrong-type") not in found:
             expected = _TYPE_WORDS.get(kind)
             got = problem.get("input")
-            shown = repr(got) if not isinstance(got, (dict, list)) else ("a mapping" if isinstance(got, dict)
-                                                                           else "a list")
+            shown = describe_value(got)
             if expected:
                 message = f"field '{name}' must be {expected}, not {shown}"
             elif kind == "too_short":
@@ -108,11 +124,51 @@ def diagnostics_from_validation(exc: ValidationError, data: Any, source: SourceM
             else:
                 detail = problem["msg"].rstrip(".")
                 message = f"field '{name}': {detail[0].lower()}{detail[1:]}" + (
-                    f" (got {shown})" if not isinstance(got, (dict, list)) else "")
+                    f", not {shown}" if not isinstance(got, (dict, list)) else "")
             code = "invalid-id" if path == ("id",) and kind == "string_pattern_mismatch" else "wrong-type"
-            hint = _id_hint(got) if code == "invalid-id" else _TYPE_HINTS.get(kind)
+            hint = _id_hint(got) if code == "invalid-id" else _value_hint(kind, got)
             found[(path, "wrong-type")] = error(source.locate(path), code, message, hint)
     return list(found.values())
+
+
+def describe_value(value: object) -> str:
+    """What a value is, as YAML read it: the text '2.3x', the number 3, the truth value true, a list."""
+    if isinstance(value, bool):
+        return f"the truth value {str(value).lower()}"
+    if isinstance(value, (int, float)):
+        return f"the number {value!r}"
+    if isinstance(value, str):
+        return f"the text '{one_line(value)}'"
+    if value is None:
+        return "an empty value"
+    if isinstance(value, (datetime.date, datetime.datetime)):
+        return f"the date {value.isoformat()}"
+    if isinstance(value, dict):
+        return "a mapping"
+    if isinstance(value, list):
+        return "a list"
+    return f"a {type(value).__name__}"
+
+
+def _value_hint(kind: str, value: object) -> str | None:
+    """How to write the value so that it is what the field wants."""
+    if isinstance(value, bool):
+        return ("YAML reads yes, no, on, off, true and false as truth values: write the word the field wants, "
+                "in quotes if it is one of those")
+    if kind in ("number_as_text", "whole_number_as_text") and isinstance(value, str):
+        try:
+            float(value.replace(",", ""))
+        except ValueError:
+            leading = _LEADING_NUMBER.match(value.strip())
+            if leading:
+                return f"write the number alone, `{leading.group(0)}`; the unit goes in `unit:`"
+            return "write a whole number such as 2024" if kind == "whole_number_as_text" else \
+                "write a number such as 2.5"
+        return "write the number without quotes"
+    return _TYPE_HINTS.get(kind)
+
+
+_LEADING_NUMBER = re.compile(r"^-?\d+(\.\d+)?(?=\s*[^\d\s.,])")
 
 
 def _id_hint(value: object) -> str:
@@ -190,8 +246,8 @@ def _shift(source: SourceMap, list_path: Path, removed: int) -> None:
     for table in (source.values, source.keys):
         moved: dict[Path, tuple[int, int]] = {}
         for path, where in table.items():
-            if path[:depth] == list_path and len(path) > depth and isinstance(path[depth], int):
-                index = path[depth]
+            index = path[depth] if len(path) > depth else None
+            if path[:depth] == list_path and isinstance(index, int):
                 if index == removed:
                     continue
                 if index > removed:

@@ -101,8 +101,8 @@ def _slug(text: str) -> str:
 
 def load_outline(root: Path) -> tuple[Outline, list[Diagnostic]]:
     """The outline of the paper at `root` (the default one when paper/outline.yaml is absent), with problems."""
-    from survey.load.knowledge_base import display_path
     from survey.files.repository_paths import outside_repository
+    from survey.load.knowledge_base import display_path
     from survey.load.yamlsource import SourceMap, read_yaml_file
 
     path = root / OUTLINE_FILE
@@ -152,8 +152,8 @@ def load_outline(root: Path) -> tuple[Outline, list[Diagnostic]]:
 
 def _section(root: Path, raw: dict[str, Any], index: int, source: Any,
              diagnostics: list[Diagnostic]) -> OutlineSection | None:
-    from survey.load.knowledge_base import display_path
     from survey.files.repository_paths import outside_repository
+    from survey.load.knowledge_base import display_path
 
     where = source.locate(("sections", index))
     title, text_name, generate = raw.get("title"), raw.get("text"), raw.get("generate")
@@ -258,8 +258,8 @@ class Scope:
 
 def load_scope(root: Path) -> tuple[Scope, list[Diagnostic]]:
     """paper/scope.yaml, or an empty scope (with a warning) when the knowledge base has none."""
-    from survey.load.knowledge_base import display_path
     from survey.files.repository_paths import outside_repository
+    from survey.load.knowledge_base import display_path
     from survey.load.yamlsource import read_yaml_file
 
     path = root / SCOPE_FILE

@@ -255,13 +255,13 @@ def _read_term(vocabulary: str, raw: Any, path: tuple[Any, ...], source: SourceM
         out.append(error(source.locate(path + ("aliases",)), "taxonomy-structure", "aliases must be a list of words"))
         aliases = []
     plausible = raw.get("plausible")
-    if plausible is not None:
-        if (not isinstance(plausible, list) or len(plausible) != 2
-                or not all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in plausible)
-                or plausible[0] > plausible[1]):
-            out.append(error(source.locate(path + ("plausible",)), "taxonomy-structure",
-                             "plausible must be [low, high] with low <= high"))
-            plausible = None
+    if plausible is not None and (not isinstance(plausible, list) or len(plausible) != 2
+                                  or not all(isinstance(v, (int, float)) and not isinstance(v, bool)
+                                             for v in plausible)
+                                  or plausible[0] > plausible[1]):
+        out.append(error(source.locate(path + ("plausible",)), "taxonomy-structure",
+                         "plausible must be [low, high] with low <= high"))
+        plausible = None
     deprecated = raw.get("deprecated", False)
     bits = raw.get("bits")
     better = raw.get("better")

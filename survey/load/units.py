@@ -46,7 +46,7 @@ def registry() -> Any:
     text = (folder / "default_en.txt").read_text(encoding="utf-8")
     text = text.replace("@import constants_en.txt", (folder / "constants_en.txt").read_text(encoding="utf-8"))
     text = text.replace("\nbit = []", "\nbit = [information]")
-    ureg = pint.UnitRegistry(None, cache_folder=None)
+    ureg: Any = pint.UnitRegistry(None, cache_folder=None)
     ureg.load_definitions(text.splitlines() + _DEFINITIONS.strip().splitlines())
     return ureg
 
@@ -70,7 +70,7 @@ def parse_unit(text: str) -> Any | None:
     ureg = registry()
     try:
         quantity = ureg.parse_expression(_prepare(text))
-    except Exception:  # pint raises many kinds of errors for unknown or malformed units
+    except Exception:  # noqa: BLE001 (pint raises many kinds of errors for unknown or malformed units)
         return None
     if not hasattr(quantity, "units"):
         return None
@@ -173,9 +173,46 @@ def memo_file(path: Path) -> Iterator[None]:
                 pass  # a read-only knowledge base still gets checked, just without the memo
 
 
+# The units papers of the field write, for a did-you-mean (with the taxonomy's canonical units).
+FIELD_UNITS = ("x", "%", "TOPS/W", "GOPS/W", "GOPS/mW", "TOPS/mm^2", "GOPS/mm^2", "TOPS", "GOPS", "TFLOPS", "GFLOPS",
+               "token/s", "s", "ms", "us", "ns", "ms/token", "mJ/token", "uJ/token", "nJ/token", "J", "mJ", "uJ",
+               "pJ", "W", "mW", "kW", "Hz", "MHz", "GHz", "GB/s", "TB/s", "PB/s", "KB", "MB", "GB", "TB", "nm",
+               "mm^2", "bit", "V", "mV")
+_WORDS_FOR = {"pct": "%", "percent": "%", "percentage": "%", "times": "x", "fold": "x", "×": "x",
+              "tokens/s": "token/s", "tok/s": "token/s", "tps": "token/s"}
+
+
+def suggest_unit(text: str, dimension: str | None, more: tuple[str, ...] = ()) -> str | None:
+    """The field's unit `text` was probably meant to be ('TOPs/W' -> 'TOPS/W'), of `dimension` when given."""
+    def fits(unit: str) -> bool:
+        return is_unit(unit) and (dimension is None or same_dimension(unit, dimension))
+
+    candidates = [u for u in dict.fromkeys(FIELD_UNITS + more) if u != text]
+    word = _WORDS_FOR.get(text.strip().lower())
+    if word and fits(word) and word != text:
+        return word
+    folded = text.strip().casefold()
+    for unit in candidates:
+        if unit.casefold() == folded and fits(unit):
+            return unit
+    import difflib
+
+    by_fold = {u.casefold(): u for u in candidates}
+    for close in difflib.get_close_matches(folded, list(by_fold), n=5, cutoff=0.6):
+        if fits(by_fold[close]):
+            return by_fold[close]
+    return None
+
+
+def reading(unit: str) -> str | None:
+    """How pint reads `unit`, in words ('pct' -> 'picocarat'), or None."""
+    parsed = parse_unit(unit)
+    return str(parsed.units) if parsed is not None else None
+
+
 _NAMED = (("a ratio", "x"), ("frequency", "Hz"), ("operations", "op"), ("operation rate", "op/s"),
           ("tokens", "token"), ("energy", "J"), ("power", "W"), ("time", "s"), ("area", "mm^2"), ("length", "m"),
-          ("information", "B"), ("voltage", "V"))
+          ("information", "B"), ("voltage", "V"), ("mass", "g"), ("current", "A"), ("temperature", "K"))
 
 
 @lru_cache(maxsize=4096)
@@ -185,7 +222,8 @@ def dimension_text(unit: str) -> str:
     if parsed is None:
         return "unknown"
     wanted = parsed.dimensionality
-    named = [(name, parse_unit(example).dimensionality) for name, example in _NAMED]
+    named = [(name, parsed_example.dimensionality) for name, example in _NAMED
+             if (parsed_example := parse_unit(example)) is not None]
     for name, dimension in named:
         if dimension == wanted:
             return name
@@ -193,7 +231,7 @@ def dimension_text(unit: str) -> str:
         for bottom, bottom_dim in named[1:]:
             if top != bottom and top_dim / bottom_dim == wanted:
                 return f"{top} per {bottom.removesuffix('s')}"
-    return str(wanted)
+    return re.sub(r"\[(\w+)\]", r"\1", str(wanted))  # '[mass] / [time]' -> 'mass / time'
 
 
 def factor(from_unit: str, to_unit: str) -> float:

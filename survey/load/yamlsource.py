@@ -11,7 +11,7 @@ from __future__ import annotations
 import os
 import re
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, cast
 
 import yaml
 
@@ -85,7 +85,7 @@ def _scalar(event: yaml.ScalarEvent, path: str, mark: tuple[int, int]) -> Any:
         raise _Abort(_tag_error(event.tag or "", Location(path, *mark)))
     if tag.endswith(":str"):
         return event.value
-    node = yaml.ScalarNode(tag, event.value, event.start_mark, event.end_mark, event.style)
+    node = yaml.ScalarNode(tag, event.value, cast(Any, event.start_mark), cast(Any, event.end_mark), event.style)
     try:
         if tag.endswith(":int"):
             return _constructor.construct_yaml_int(node)
@@ -150,7 +150,41 @@ def parse_yaml(raw: bytes, path: str) -> LoadedYaml:
         return LoadedYaml(None, source, diagnostics + [error(source.locate(()), "empty-file",
                                                              "file holds only a null value, no data",
                                                              "start from an existing entry or run `survey schema`")])
+    if "\t" in text:
+        diagnostics.extend(tab_problems(text, path))
     return LoadedYaml(data, source, diagnostics)
+
+
+def tab_problems(text: str, path: str) -> list[Diagnostic]:
+    """A tab that separates or sits in plain (unquoted) text: libyaml reads it, ruamel (`survey fmt`) does not.
+
+    Tabs inside quoted or block text and in comments are content both read alike, and are left alone.
+    """
+    allowed: list[tuple[tuple[int, int], tuple[int, int]]] = []  # (line, column) spans of quoted and block text
+    try:
+        for token in yaml.scan(text, Loader=_Loader):
+            if isinstance(token, yaml.ScalarToken) and token.style in ("'", '"', "|", ">"):
+                allowed.append(((token.start_mark.line, token.start_mark.column),
+                                (token.end_mark.line, token.end_mark.column)))
+    except yaml.YAMLError:
+        return []  # the parse that succeeded a moment ago makes this unreachable; nothing more to say
+    found: list[Diagnostic] = []
+    for line_index, line in enumerate(_LINE_BREAK.split(text)):
+        if "\t" not in line:
+            continue
+        for column, char in enumerate(line):
+            here = (line_index, column)
+            if any(start <= here < end for start, end in allowed):
+                continue
+            if char == "#" and (column == 0 or line[column - 1] in " \t"):
+                break  # a comment: the rest of the line is free text
+            if char == "\t":
+                found.append(error(Location(path, line_index + 1, column + 1), "tab-character",
+                                   "a tab outside quoted text; YAML tools disagree on it and `survey fmt` cannot "
+                                   "read the file", "replace the tab with spaces (in text, write \\t inside "
+                                   "double quotes)"))
+                break  # one report a line is enough
+    return found
 
 
 _LINE_BREAK = re.compile("\r\n|[\r\n\x85\u2028\u2029]")  # what libyaml counts as a new line

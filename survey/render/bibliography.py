@@ -37,7 +37,7 @@ class BibResult:
 
 def bib_names(text: str) -> str:
     """Names as ASCII with braced accents ({\\"u}), which BibTeX abbreviates and sorts correctly."""
-    from pylatexenc.latexencode import unicode_to_latex
+    from pylatexenc.latexencode import unicode_to_latex  # type: ignore[import-untyped]
 
     value = unicodedata.normalize("NFC", text)
     return str(unicode_to_latex(value, non_ascii_only=True, replacement_latex_protection="braces-all",
@@ -255,7 +255,8 @@ def without_locator(entries: Iterable[Entry]) -> list[Entry]:
     """Entries whose reference would print no DOI, URL or arXiv id: a reader could not find the work."""
     out = []
     for entry in entries:
-        fields = parse_record(entry.bibtex)[0].fields if entry.bibtex and parse_record(entry.bibtex)[0] else {}
+        record = parse_record(entry.bibtex)[0] if entry.bibtex else None
+        fields = record.fields if record is not None else {}
         if not (entry.doi or entry.url or entry.arxiv or fields.get("doi") or fields.get("url")
                 or fields.get("eprint")):
             out.append(entry)

@@ -20,14 +20,14 @@ from survey.render.latex_escape import Escaper, Raw, citekey, email, orcid, prea
 
 if TYPE_CHECKING:
     from survey.derive.authors import Author, AuthorList
-    from survey.derive.method import Method
-    from survey.derive.synthesis import Synthesis
-    from survey.load.outline import Outline, Scope
     from survey.derive.master_tables import MasterTable
+    from survey.derive.method import Method
     from survey.derive.plots import Figure
+    from survey.derive.synthesis import Synthesis
     from survey.derive.views import MetricRow, MetricTable, SurveyViews
     from survey.load.metadata import Metadata
     from survey.load.model import Entry
+    from survey.load.outline import Outline, Scope
 
 MAIN_FILE = "survey.tex"
 EMPTY_CELL = "-"
@@ -63,7 +63,7 @@ def make_environment(templates: Path, escaper: Escaper) -> jinja2.Environment:
         if isinstance(value, Raw):
             return value
         if isinstance(value, bool):
-            raise ValueError("a boolean reached a template")
+            raise ValueError("a boolean reached a template")  # noqa: TRY004 (one error kind for what templates refuse)
         if isinstance(value, (int, float)):
             return Raw(str(value))
         return escaper(value)
@@ -112,7 +112,7 @@ class TexTable:
     header: list[Raw]
     rows: list[TexRow]
     chunks: list[list[TexRow]] = field(default_factory=list)
-    title: Raw = Raw("")  # short name, for the captions of continued chunks
+    title: Raw = field(default_factory=lambda: Raw(""))  # short name, for the captions of continued chunks
 
 
 def _column_spec(widths: Sequence[float | None]) -> str:
@@ -303,9 +303,9 @@ class TexFigure:
 
 def plot_figure(figure: Figure, folder: str, venue: Venue, escaper: Escaper) -> TexFigure:
     """A figure environment for a written plot, built with PyLaTeX (its caption escaped by our escaper)."""
-    from pylatex import Figure as PyFigure
-    from pylatex import NoEscape
-    from pylatex.base_classes import Environment
+    from pylatex import Figure as PyFigure  # type: ignore[import-untyped]
+    from pylatex import NoEscape  # type: ignore[import-untyped]
+    from pylatex.base_classes import Environment  # type: ignore[import-untyped]
 
     wide = figure.wide and venue.two_column
 
@@ -500,7 +500,7 @@ def _par_start(text: str) -> str:
     lines = text.split("\n")
     for index, line in enumerate(lines):
         stripped = line.lstrip()
-        if not stripped or stripped.startswith("%") or stripped.startswith("\\"):
+        if not stripped or stripped.startswith(("%", "\\")):
             continue
         match = re.match(r"([A-Za-z])([A-Za-z]*)", stripped)
         if match:
@@ -591,10 +591,10 @@ def render_document(*, views: SurveyViews, authors: AuthorList, metadata: Metada
     """
     import dataclasses
 
-    from survey.render.bibliography import build_bibliography
     from survey.derive.method import Method
     from survey.derive.synthesis import Synthesis
     from survey.load.outline import Scope, default_outline
+    from survey.render.bibliography import build_bibliography
     from survey.render.prose import paragraphs_tex
 
     outline = outline if outline is not None else default_outline()

@@ -455,7 +455,9 @@ def test_github_format_gives_workflow_annotations(kb: KnowledgeBaseFolder) -> No
 
 
 def test_exit_code_is_zero_when_only_warnings(kb: KnowledgeBaseFolder) -> None:
-    bad_entry(kb, "    value: 12\n    unit: GOPS/mW", "    value: 12000000\n    unit: GOPS/mW")
+    text = VALID_ENTRY.replace("    value: 12\n    unit: GOPS/mW", "    value: 12000000\n    unit: GOPS/mW").replace(
+        'quote: "12 GOPS/mW"', 'quote: "12,000,000 GOPS/mW"')
+    kb.write_entry("ada-example-pim24", text)
     run = kb.run("check")
     assert run.exit_code == 0
     assert "0 errors, 1 warning in" in run.output
@@ -549,3 +551,44 @@ def test_check_reports_a_misspelt_metadata_field_with_its_line(kb: KnowledgeBase
     assert found["path"] == "paper/metadata.yaml"
     assert found["line"] == line_of(text, "chairz:")
     assert "chairs" in found["hint"]
+
+
+@pytest.mark.parametrize(("written", "meant"), [("TOPs/W", "TOPS/W"), ("TOPS/w", "TOPS/W"), ("TOPS/Watt", "TOPS/W")])
+def test_check_suggests_the_unit_the_field_writes(kb: KnowledgeBaseFolder, written: str, meant: str) -> None:
+    bad_entry(kb, "    value: 12\n    unit: GOPS/mW", f"    value: 12\n    unit: {written}")
+    found = next(d for d in kb.check().diagnostics if d["code"] in ("unknown-unit", "unit-dimension"))
+    assert f"did you mean '{meant}'?" in found["hint"]
+
+
+def test_check_names_a_units_dimension_and_how_it_was_read(kb: KnowledgeBaseFolder) -> None:
+    bad_entry(kb, "    value: 12\n    unit: GOPS/mW", "    value: 12\n    unit: pct")
+    found = kb.check().only("unit-dimension")
+    assert "[mass]" not in found["hint"] and "is mass (read as picocarat)" in found["hint"]
+
+
+def test_check_suggests_percent_for_pct_where_a_percentage_is_expected(kb: KnowledgeBaseFolder) -> None:
+    text = VALID_ENTRY.replace("  - kind: energy-efficiency\n    value: 12\n    unit: GOPS/mW",
+                               "  - kind: accuracy\n    value: 12\n    unit: pct")
+    kb.write_entry("ada-example-pim24", text)
+    found = next(d for d in kb.check().diagnostics if d["code"] in ("unknown-unit", "unit-dimension"))
+    assert "did you mean '%'?" in found["hint"]
+
+
+@pytest.mark.parametrize(("old", "new", "says", "hint"), [
+    ("    value: 2.5\n", "    value: 2.3x\n", "must be a number, not the text '2.3x'", "`2.3`; the unit goes in `unit:`"),
+    ("    value: 2.5\n", '    value: "2.5"\n', "must be a number, not the text '2.5'", "without quotes"),
+    ("    role: presenter\n", "    role: presenter\n    consent: yes\n", "not the truth value true", "YAML reads yes"),
+    ("title: \"A Fictional Near-Bank PIM for Tiny Transformers\"", "title: 2024", "not the number 2024", "quote"),
+])
+def test_check_names_the_real_type_of_a_bad_value(kb: KnowledgeBaseFolder, old: str, new: str, says: str,
+                                                   hint: str) -> None:
+    bad_entry(kb, old, new)
+    found = kb.check().only("wrong-type")
+    assert says in found["message"] and "whole number" not in found["message"] and "(got" not in found["message"]
+    assert hint in found["hint"]
+
+
+def test_a_value_of_the_wrong_type_is_reported_once_not_also_as_missing(kb: KnowledgeBaseFolder) -> None:
+    bad_entry(kb, "    value: 2.5\n", "    value: 2.3x\n")
+    codes = kb.check().codes()
+    assert "wrong-type" in codes and "missing-value" not in codes

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from conftest import FIXTURES, KnowledgeBaseFolder
+from conftest import FIXTURES, VALID_ENTRY, KnowledgeBaseFolder
 
 from survey.cli.main import main
 from survey.load.knowledge_base import load_entry_file
@@ -182,6 +182,57 @@ def test_latex_accents_become_unicode() -> None:
     assert latex_to_unicode(r'{\"u}ber {\L}ukasz \'{e}t\'e {PIM}') == "über Łukasz été PIM"
     assert split_authors(r"M{\"u}ller, J{\"o}rg and {Example Consortium} and others") == \
         ["Jörg Müller", "Example Consortium"]
+
+
+@pytest.mark.parametrize(("authors", "names", "warned"), [
+    ("Smith, John and and Doe, Jane", ["John Smith", "Jane Doe"], "empty name between two separators"),
+    ("and Smith, John", ["John Smith"], "empty name"),
+    ("Zhang, Wei, and Doe, Jane", ["Wei Zhang", "Jane Doe"], "stray comma"),
+    (", John Smith", ["John Smith"], "stray comma"),
+    ("Wei Wang 0001 and Li, Ming", ["Wei Wang", "Ming Li"], "the number '0001'"),
+    ("Wang 0002, Wei", ["Wei Wang"], "the number '0002'"),
+    ("Smith, John and Doe, Jane and others", ["John Smith", "Jane Doe"], "ends with 'and others': only 2 authors"),
+    ("A, B, C, D", ["A B C D"], "3 commas, more than BibTeX allows"),
+    ("Doe, Jane and et al.", ["Jane Doe"], "ends with 'and et al.': only 1 author is named"),
+])
+def test_bibtex_names_read_as_databases_write_them_with_a_warning_for_each_oddity(
+        authors: str, names: list[str], warned: str) -> None:
+    from survey.contribute.bibimport import read_names
+
+    found, warnings = read_names(authors)
+    assert found == names
+    assert any(warned in w for w in warnings), warnings
+
+
+@pytest.mark.parametrize("authors", ["von Neumann, Jr, John", "Smith, , John", "Anderson, Andy AND Doe, Jane",
+                                     "Smith, John and {Barnes and Noble}", "Müller, Jörg"])
+def test_bibtex_names_that_follow_the_rules_give_no_warning(authors: str) -> None:
+    from survey.contribute.bibimport import read_names
+
+    assert read_names(authors)[1] == []
+
+
+def test_import_bib_reports_odd_author_names_naming_the_record(repo: KnowledgeBaseFolder) -> None:
+    (repo.root / "odd.bib").write_text("@article{odd2024,\n  title = {A Fictional Odd Record},\n"
+                                       "  author = {Wei Wang 0001 and and Doe, Jane and others},\n"
+                                       "  journal = {Example Letters}, year = {2024}\n}\n", encoding="utf-8")
+    run = repo.run("import-bib", "odd.bib")
+    assert run.exit_code == 0, run.output
+    warnings = [line for line in run.output.splitlines() if "warning[bib-name]" in line]
+    assert len(warnings) == 3 and all(line.startswith("odd.bib:1: warning[bib-name] record 'odd2024':")
+                                      for line in warnings)
+    text = next(t for name, t in entry_files(repo).items() if "odd" in t)
+    assert "name: Wei Wang\n" in text and "name: Jane Doe" in text and "0001" not in text.split("bibtex")[0]
+
+
+@pytest.mark.parametrize(("name", "what"), [("Wei Wang 0001", "database's number"), ("Smith, John", "comma"),
+                                            ("John Smith and Jane Doe", "'and'"), ("J{\\\"o}rg M", "LaTeX"),
+                                            ("others", "'others'")])
+def test_check_warns_about_names_that_look_like_import_accidents(repo: KnowledgeBaseFolder, name: str,
+                                                                 what: str) -> None:
+    repo.write_entry("ada-example-pim24", VALID_ENTRY.replace("name: Bo Sample", f"name: '{name}'"))
+    found = repo.check().only("suspicious-name")
+    assert found["severity"] == "warning" and what in found["message"]
 
 
 # --- survey fmt --------------------------------------------------------------------------------------------------

@@ -74,8 +74,9 @@ def test_schema_rejects_an_unknown_field(schema: dict[str, Any]) -> None:
 
 def test_schema_offers_taxonomy_terms_for_completion(schema: dict[str, Any]) -> None:
     memory = schema["properties"]["memory"]
-    words = memory.get("items", {}).get("enum") or memory.get("enum")
-    assert words is not None and {"hbm3", "reram", "rram"} <= set(words)
+    assert {"$ref": "#/$defs/term-memory"} in memory["anyOf"]  # one term, or a list of them
+    words = next(option["enum"] for option in schema["$defs"]["term-memory"]["anyOf"] if "enum" in option)
+    assert {"hbm3", "reram", "rram"} <= set(words)
 
 
 def test_schema_rejects_an_unknown_taxonomy_term(schema: dict[str, Any]) -> None:
