@@ -47,20 +47,35 @@ class BuildResult:
         return sum(d.is_error for d in self.diagnostics)
 
 
-def templates_folder(root: Path) -> Path:
-    """The knowledge base's own templates/ when it has one, else the templates shipped beside the package."""
+def template_folders(root: Path) -> list[Path]:
+    """Where templates are looked up, in order: the knowledge base's own templates/ (when it has one), whose
+    files win, then the defaults inside the package (survey/data/templates), so an installed wheel builds too."""
+    from survey.defaults import default_templates
+
     own = root / TEMPLATES_DIR
-    return own if own.is_dir() else Path(__file__).resolve().parent.parent / TEMPLATES_DIR
+    fallback = default_templates()
+    if not own.is_dir() or own.resolve() == fallback.resolve():
+        return [own] if own.is_dir() else [fallback]  # this repository: its templates/ are the defaults
+    return [own, fallback]
 
 
-def input_fingerprint(root: Path, venue: str, templates: Path) -> str:
+def template_files(folders: list[Path]) -> list[Path]:
+    """The template files a build reads: for each name, the first folder's copy."""
+    chosen: dict[Path, Path] = {}
+    for folder in folders:
+        for path in sorted(p for p in folder.rglob("*") if p.is_file()):
+            chosen.setdefault(path.relative_to(folder), path)
+    return [chosen[name] for name in sorted(chosen)]
+
+
+def input_fingerprint(root: Path, venue: str, templates: list[Path]) -> str:
     """SHA-256 over everything a build reads: entries, taxonomy, paper/, templates and the package's code."""
     import hashlib
 
     package = Path(__file__).resolve().parent
     files = [root / "taxonomy.yaml", *sorted((root / "entries").glob("*.y*ml")),
              *sorted(p for p in (root / "paper").rglob("*") if p.is_file()),
-             *sorted(p for p in templates.rglob("*") if p.is_file()),
+             *template_files(templates),
              *sorted(package.rglob("*.py"))]
     digest = hashlib.sha256(venue.encode())
     for path in files:
@@ -108,7 +123,7 @@ def _build_locked(root: Path, venue: str, out: Path, pdf: bool, progress: Callab
     from survey.render.latex import MAIN_FILE, render_document
     from survey.render.latex_escape import Escaper, detect_charset
 
-    templates = templates_folder(root)
+    templates = template_folders(root)
     fingerprint = input_fingerprint(root, venue, templates)
     inputs_file = out / INPUTS_HASH_FILE
     if pdf and _up_to_date(out, inputs_file, fingerprint):
@@ -163,8 +178,8 @@ def _build_locked(root: Path, venue: str, out: Path, pdf: bool, progress: Callab
         entry = kb.entry(entry_id)
         return entry.locate("id") if entry is not None else None
 
-    template_files = sorted(p for p in templates.rglob("*.j2") if p.is_file())
-    compiled = compile_pdf(work, MAIN_FILE, sources, extra_inputs=template_files, progress=progress,
+    templates_read = [p for p in template_files(templates) if p.suffix == ".j2"]
+    compiled = compile_pdf(work, MAIN_FILE, sources, extra_inputs=templates_read, progress=progress,
                            locate_entry=locate_entry)
     table_fill = 1.0
     while not compiled.ok and _table_too_tall(compiled.diagnostics) and table_fill > 0.3:
@@ -173,7 +188,7 @@ def _build_locked(root: Path, venue: str, out: Path, pdf: bool, progress: Callab
         table_fill *= 0.7
         progress(f"a table was too tall for its page: splitting tables into {table_fill:.0%} of the rows")
         render(table_fill)
-        compiled = compile_pdf(work, MAIN_FILE, sources, extra_inputs=template_files, progress=progress,
+        compiled = compile_pdf(work, MAIN_FILE, sources, extra_inputs=templates_read, progress=progress,
                                locate_entry=locate_entry)
     diagnostics += [_relocated(d, work, out) for d in compiled.diagnostics]
     if not compiled.ok:
@@ -186,14 +201,14 @@ def _build_locked(root: Path, venue: str, out: Path, pdf: bool, progress: Callab
     return BuildResult(True, out, sources, out / PDF_NAME, compiled.ran_tex, diagnostics)
 
 
-def _links_out_of_repository(root: Path, templates: Path) -> list[Diagnostic]:
+def _links_out_of_repository(root: Path, templates: list[Path]) -> list[Diagnostic]:
     """Errors for the editor's prose and the knowledge base's own templates that link out of the repository."""
     from survey.knowledge_base import display_path
     from survey.repository_paths import outside_repository
 
     paths = [root / INTRODUCTION]
-    if templates == root / TEMPLATES_DIR:
-        paths += sorted(templates.rglob("*"))
+    if root / TEMPLATES_DIR in templates:
+        paths += sorted((root / TEMPLATES_DIR).rglob("*"))
     found = [outside_repository(path, root, display_path(path)) for path in paths]
     return [problem for problem in found if problem is not None]
 

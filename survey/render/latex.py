@@ -51,8 +51,11 @@ VENUES = {
 # ------------------------------------------------------------------------------------------- environment
 
 
-def make_environment(templates: Path, escaper: Escaper) -> jinja2.Environment:
-    """Jinja2 with \\VAR{} \\BLOCK{} \\#{} delimiters and escaping as the default for every printed value."""
+def make_environment(templates: Path | Sequence[Path], escaper: Escaper) -> jinja2.Environment:
+    """Jinja2 with \\VAR{} \\BLOCK{} \\#{} delimiters and escaping as the default for every printed value.
+
+    `templates` is a folder, or folders searched in order (a knowledge base's own first, then the defaults).
+    """
 
     def finalize(value: object) -> str:
         if value is None:
@@ -66,7 +69,8 @@ def make_environment(templates: Path, escaper: Escaper) -> jinja2.Environment:
         return escaper(value)
 
     env = jinja2.Environment(
-        loader=jinja2.FileSystemLoader(str(templates)),
+        loader=jinja2.FileSystemLoader([str(templates)] if isinstance(templates, Path)
+                                       else [str(folder) for folder in templates]),
         block_start_string=r"\BLOCK{", block_end_string="}",
         variable_start_string=r"\VAR{", variable_end_string="}",
         comment_start_string=r"\#{", comment_end_string="}",
@@ -478,7 +482,7 @@ class RenderedDocument:
 
 
 def render_document(*, views: SurveyViews, authors: AuthorList, metadata: Metadata, entries: Sequence[Entry],
-                    venue: str, templates: Path, escaper: Escaper, figures: Sequence[Figure] = (),
+                    venue: str, templates: Path | Sequence[Path], escaper: Escaper, figures: Sequence[Figure] = (),
                     figure_folder: str = "figures", introduction: str | None = None,
                     table_fill: float = 1.0) -> RenderedDocument:
     """survey.tex (and introduction.tex when the editors wrote one) for `venue` ('todaes' or 'tcad').
