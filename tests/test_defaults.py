@@ -7,7 +7,7 @@ from pathlib import Path, PurePosixPath
 from click.testing import CliRunner
 from conftest import REPO
 
-from survey.build import template_folders, template_files
+from survey.build import template_files, template_folders
 from survey.cli import main
 from survey.defaults import default_templates, starter_files
 

@@ -39,7 +39,7 @@ PACKAGE_DATA = ["data/templates/todaes.tex.j2", "data/templates/tcad.tex.j2", "d
 def dists(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     out = tmp_path_factory.mktemp("dist")
     done = subprocess.run([sys.executable, "-m", "build", "--no-isolation", "--outdir", str(out), str(REPO)],
-                          capture_output=True, text=True, timeout=600)
+                          check=False, capture_output=True, text=True, timeout=600)
     assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
     assert "SetuptoolsDeprecationWarning" not in done.stdout + done.stderr, "license metadata in a deprecated form"
     (wheel,) = out.glob("*.whl")
@@ -88,7 +88,7 @@ def test_wheel_installed_alone_outside_the_checkout_builds_a_pdf(dists: dict[str
     (own_site / "dependencies.pth").write_text("\n".join(_site_packages()) + "\n", encoding="utf-8")
     installed = subprocess.run([sys.executable, "-m", "pip", "--python", str(python), "install", "--no-deps",
                                 "--no-index", "--disable-pip-version-check", str(dists["wheel"])],
-                               capture_output=True, text=True, timeout=300)
+                               check=False, capture_output=True, text=True, timeout=300)
     assert installed.returncode == 0, installed.stdout + installed.stderr
 
     kb = tmp_path / "kb"
@@ -97,7 +97,8 @@ def test_wheel_installed_alone_outside_the_checkout_builds_a_pdf(dists: dict[str
     clean["PATH"] = f"{env / 'bin'}{os.pathsep}{clean.get('PATH', '')}"
 
     def run(*words: str) -> subprocess.CompletedProcess[str]:
-        return subprocess.run(list(words), cwd=kb, env=clean, capture_output=True, text=True, timeout=900)
+        return subprocess.run(list(words), cwd=kb, env=clean, capture_output=True, text=True, timeout=900,
+                              check=False)
 
     where = run(str(python), "-c", "import survey; print(survey.__file__)").stdout.strip()
     assert Path(where).is_relative_to(env), f"survey was imported from {where}, not from the wheel"
