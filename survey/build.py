@@ -165,7 +165,8 @@ def _build_locked(root: Path, venue: str, out: Path, pdf: bool, progress: Callab
 
     document = render(1.0)
     sources = sorted(document.files) + [f"{FIGURES_DIR}/{f.file_name}" for f in figures]
-    diagnostics = [d for d in checked.diagnostics if not d.is_error] + list(authors.diagnostics)
+    # The author list's warnings that `survey check` reports too (a country missing) are printed once.
+    diagnostics = list(dict.fromkeys([d for d in checked.diagnostics if not d.is_error] + list(authors.diagnostics)))
     diagnostics += [_render_warning(message, Location(str(out / MAIN_FILE))) for message in document.warnings]
     if not pdf:
         inputs_file.unlink(missing_ok=True)  # the PDF no longer matches the sources beside it: rebuild it next time

@@ -186,6 +186,7 @@ class _Record:
     family_name: str | None = None
     entry: str | None = None
     location: Location | None = None
+    affiliation_locations: list[Location] = field(default_factory=list)  # of each of `affiliations`
 
 
 @dataclass
@@ -254,7 +255,9 @@ def _chair_records(metadata: Metadata | None) -> list[_Record]:
         return []
     return [_Record(name=c.name, role="chair", name_native=c.name_native, affiliations=list(c.affiliations),
                     email=c.email, orcid=c.orcid, consent=c.consent, position=c.position,
-                    family_name=c.family_name, location=metadata.locate("chairs", i))
+                    family_name=c.family_name, location=metadata.locate("chairs", i),
+                    affiliation_locations=[metadata.locate("chairs", i, "affiliations", j)
+                                           for j in range(len(c.affiliations))])
             for i, c in enumerate(metadata.chairs)]
 
 
@@ -270,7 +273,9 @@ def _entry_records(kb: KnowledgeBase, roles: list[str]) -> list[_Record]:
             records.append(_Record(name=person.name, role=role, name_native=person.name_native,
                                    affiliations=list(person.affiliations), email=person.email, orcid=person.orcid,
                                    consent=person.consent, entry=entry.id,
-                                   location=entry.locate("people", index, "name")))
+                                   location=entry.locate("people", index, "name"),
+                                   affiliation_locations=[entry.locate("people", index, "affiliations", j)
+                                                          for j in range(len(person.affiliations))]))
     return records
 
 
@@ -338,18 +343,22 @@ def _place(name: str, places: dict[str, Place]) -> Affiliation:
 
 def _missing_countries(groups: list[tuple[_Identity, list[_Record]]],
                        places: dict[str, Place]) -> list[Diagnostic]:
-    """One warning per affiliation without a country (acmart needs \\country), at its first mention."""
-    found: dict[str, Diagnostic] = {}
+    """A warning at each file's first mention of a co-author's affiliation that has no country (acmart prints
+    one for every affiliation; without it the byline says '[country unknown ...]')."""
+    found: dict[tuple[str, str], Diagnostic] = {}
     for _, records in groups:
         for record in records:
-            for name in record.affiliations:
+            for index, name in enumerate(record.affiliations):
                 place = places.get(fold(name))
-                if (place is None or not place.country) and fold(name) not in found:
-                    found[fold(name)] = warning(record.location or Location("paper/metadata.yaml"),
-                                                "affiliation-without-country",
-                                                f"affiliation '{name}' has no country",
-                                                f"add `{name}: {{city: ..., country: ...}}` under `affiliations:` "
-                                                "in paper/metadata.yaml")
+                if place is not None and place.country:
+                    continue
+                where = (record.affiliation_locations[index] if index < len(record.affiliations) and
+                         index < len(record.affiliation_locations) else record.location) \
+                    or Location("paper/metadata.yaml")
+                found.setdefault((where.path, fold(name)), warning(
+                    where, "affiliation-without-country",
+                    f"affiliation '{name}' of co-author {record.name} has no country for the byline",
+                    f"add `{name}: {{city: ..., country: ...}}` under `affiliations:` in paper/metadata.yaml"))
     return list(found.values())
 
 
