@@ -171,7 +171,7 @@ def _build_locked(root: Path, venue: str, out: Path, pdf: bool, progress: Callab
     if not pdf:
         inputs_file.unlink(missing_ok=True)  # the PDF no longer matches the sources beside it: rebuild it next time
         publish(work, out, sources)
-        _write_citation(root, metadata, authors)
+        _write_citation(out, metadata, authors)
         progress(f"wrote {len(sources)} source files to {out} (no PDF requested)")
         return BuildResult(True, out, sources, diagnostics=diagnostics)
 
@@ -197,7 +197,7 @@ def _build_locked(root: Path, venue: str, out: Path, pdf: bool, progress: Callab
         return BuildResult(False, out, sources, None, compiled.ran_tex, diagnostics)
     write_atomically(work / INPUTS_HASH_FILE, fingerprint + "\n")
     publish(work, out, sources + [PDF_NAME, INPUTS_HASH_FILE])
-    _write_citation(root, metadata, authors)
+    _write_citation(out, metadata, authors)
     progress(f"wrote {out / PDF_NAME}")
     return BuildResult(True, out, sources, out / PDF_NAME, compiled.ran_tex, diagnostics)
 
@@ -253,11 +253,15 @@ def _table_too_tall(diagnostics: list[Diagnostic]) -> bool:
     return any("Float too large" in d.message or "dead cycles" in d.message for d in diagnostics)
 
 
-def _write_citation(root: Path, metadata: Metadata, authors: AuthorList) -> None:
-    """CITATION.cff of the knowledge base, from the same author data as the paper."""
+def _write_citation(out: Path, metadata: Metadata, authors: AuthorList) -> None:
+    """CITATION.cff of the knowledge base, from the same author data as the paper, beside the PDF in `out`.
+
+    The tracked CITATION.cff in the knowledge base is written only by `survey authors --cff` (a build never
+    changes tracked files); `survey authors --cff --check` says whether it is current.
+    """
     from survey.citation import CITATION_FILE, citation_text
 
-    write_if_changed(root / CITATION_FILE, citation_text(metadata, authors).encode("utf-8"))
+    write_if_changed(out / CITATION_FILE, citation_text(metadata, authors).encode("utf-8"))
 
 
 def _up_to_date(out: Path, inputs_file: Path, fingerprint: str) -> bool:
