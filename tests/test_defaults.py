@@ -10,6 +10,8 @@ from conftest import REPO
 from survey.build import template_files, template_folders
 from survey.cli import main
 from survey.defaults import default_templates, starter_files
+from survey.render.latex import make_environment
+from survey.render.latex_escape import Escaper, fallback_charset
 
 
 def test_default_templates_are_the_repositorys_templates() -> None:
@@ -59,10 +61,12 @@ def test_a_knowledge_bases_own_template_wins_and_the_others_fall_back(tmp_path: 
     own.write_text("% my body\n", encoding="utf-8")
     folders = template_folders(tmp_path)
     assert folders == [tmp_path / "templates", default_templates()]
-    chosen = {p.relative_to(p.parents[1] if p.parent.name == "partials" else p.parent).as_posix(): p
-              for p in template_files(folders)}
-    assert chosen["partials/body.tex.j2"] == own
-    assert chosen["todaes.tex.j2"] == default_templates() / "todaes.tex.j2"
+    read = template_files(folders)
+    assert own in read and default_templates() / "partials" / "body.tex.j2" not in read
+    assert default_templates() / "todaes.tex.j2" in read
+    environment = make_environment(folders, Escaper(fallback_charset()))
+    assert environment.get_template("partials/body.tex.j2").render() == "% my body\n"
+    assert environment.get_template("todaes.tex.j2").filename == str(default_templates() / "todaes.tex.j2")
 
 
 def test_a_knowledge_base_without_templates_uses_the_packages(tmp_path: Path) -> None:
