@@ -216,6 +216,18 @@ class _Identity:
         return fold(name) in self.names or bool(native and native.strip() in self.natives)
 
 
+def _identity_keys(orcid: str | None, email: str | None, name: str, native: str | None) -> list[tuple[str, str]]:
+    """What _Identity.add records for these values, as keys of one index."""
+    keys = [("name", fold(name))]
+    if orcid:
+        keys.append(("orcid", orcid.upper()))
+    if email:
+        keys.append(("email", email.lower()))
+    if native:
+        keys.append(("native", native.strip()))
+    return keys
+
+
 def build_author_list(kb: KnowledgeBase, metadata: Metadata | None) -> AuthorList:
     """The co-author list: chairs (metadata order), then speakers, then presenters, each by family name."""
     from survey.metadata import CoauthorPolicy as DefaultPolicy
@@ -223,16 +235,22 @@ def build_author_list(kb: KnowledgeBase, metadata: Metadata | None) -> AuthorLis
     policy = metadata.coauthors if metadata else DefaultPolicy()
     records = _chair_records(metadata) + _entry_records(kb, policy.roles)
     groups: list[tuple[_Identity, list[_Record]]] = []
+    # A group can match only if it shares an ORCID, e-mail, folded name or native name with the record: look at
+    # those groups alone (in their order), so that grouping stays linear in the number of co-authors.
+    holders: dict[tuple[str, str], set[int]] = {}
     for record in records:
-        for identity, members in groups:
-            if identity.matches(record.orcid, record.email, record.name, record.name_native):
-                members.append(record)
-                identity.add(record.orcid, record.email, record.name, record.name_native)
-                break
-        else:
-            identity = _Identity()
-            identity.add(record.orcid, record.email, record.name, record.name_native)
-            groups.append((identity, [record]))
+        keys = _identity_keys(record.orcid, record.email, record.name, record.name_native)
+        candidates = sorted(set().union(*(holders.get(key, set()) for key in keys)))
+        match = next((i for i in candidates
+                      if groups[i][0].matches(record.orcid, record.email, record.name, record.name_native)), None)
+        if match is None:
+            match = len(groups)
+            groups.append((_Identity(), []))
+        identity, members = groups[match]
+        members.append(record)
+        identity.add(record.orcid, record.email, record.name, record.name_native)
+        for key in keys:
+            holders.setdefault(key, set()).add(match)
 
     diagnostics: list[Diagnostic] = []
     notes = _person_notes(metadata, groups, diagnostics)
