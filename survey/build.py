@@ -47,20 +47,35 @@ class BuildResult:
         return sum(d.is_error for d in self.diagnostics)
 
 
-def templates_folder(root: Path) -> Path:
-    """The knowledge base's own templates/ when it has one, else the templates shipped beside the package."""
+def template_folders(root: Path) -> list[Path]:
+    """Where templates are looked up, in order: the knowledge base's own templates/ (when it has one), whose
+    files win, then the defaults inside the package (survey/data/templates), so an installed wheel builds too."""
+    from survey.files.defaults import default_templates
+
     own = root / TEMPLATES_DIR
-    return own if own.is_dir() else Path(__file__).resolve().parent.parent / TEMPLATES_DIR
+    fallback = default_templates()
+    if not own.is_dir() or own.resolve() == fallback.resolve():
+        return [own] if own.is_dir() else [fallback]  # this repository: its templates/ are the defaults
+    return [own, fallback]
 
 
-def input_fingerprint(root: Path, venue: str, templates: Path) -> str:
+def template_files(folders: list[Path]) -> list[Path]:
+    """The template files a build reads: for each name, the first folder's copy."""
+    chosen: dict[Path, Path] = {}
+    for folder in folders:
+        for path in sorted(p for p in folder.rglob("*") if p.is_file()):
+            chosen.setdefault(path.relative_to(folder), path)
+    return [chosen[name] for name in sorted(chosen)]
+
+
+def input_fingerprint(root: Path, venue: str, templates: list[Path]) -> str:
     """SHA-256 over everything a build reads: entries, taxonomy, paper/, templates and the package's code."""
     import hashlib
 
     package = Path(__file__).resolve().parent
     files = [root / "taxonomy.yaml", *sorted((root / "entries").glob("*.y*ml")),
              *sorted(p for p in (root / "paper").rglob("*") if p.is_file()),
-             *sorted(p for p in templates.rglob("*") if p.is_file()),
+             *template_files(templates),
              *sorted(package.rglob("*.py"))]
     digest = hashlib.sha256(venue.encode())
     for path in files:
@@ -117,7 +132,7 @@ def _build_locked(root: Path, venue: str, out: Path, pdf: bool, final: bool,
     from survey.render.latex_escape import Escaper, detect_charset
     from survey.render.supplement import SUPPLEMENT_FILE, supplement_csv
 
-    templates = templates_folder(root)
+    templates = template_folders(root)
     fingerprint = input_fingerprint(root, venue, templates)
     inputs_file = out / INPUTS_HASH_FILE
     if pdf and not final and _up_to_date(out, inputs_file, fingerprint):
@@ -183,13 +198,14 @@ def _build_locked(root: Path, venue: str, out: Path, pdf: bool, final: bool,
 
     document = render(1.0)
     sources = sorted([*document.files, PROVENANCE_FILE, SUPPLEMENT_FILE]) + [f"{FIGURES_DIR}/{f.file_name}" for f in figures]
-    diagnostics = [d for d in checked.diagnostics if not d.is_error] + list(authors.diagnostics)
+    # The author list's warnings that `survey check` reports too (a country missing) are printed once.
+    diagnostics = list(dict.fromkeys([d for d in checked.diagnostics if not d.is_error] + list(authors.diagnostics)))
     diagnostics += [d for d in outline_problems + scope_problems if not d.is_error] + placeholders + quality
     diagnostics += [_render_warning(message, Location(str(out / MAIN_FILE))) for message in document.warnings]
     if not pdf:
         inputs_file.unlink(missing_ok=True)  # the PDF no longer matches the sources beside it: rebuild it next time
         publish(work, out, sources)
-        _write_citation(root, metadata, authors)
+        _write_citation(out, metadata, authors)
         progress(f"wrote {len(sources)} source files to {out} (no PDF requested)")
         return BuildResult(True, out, sources, diagnostics=diagnostics)
 
@@ -197,8 +213,8 @@ def _build_locked(root: Path, venue: str, out: Path, pdf: bool, final: bool,
         entry = kb.entry(entry_id)
         return entry.locate("id") if entry is not None else None
 
-    template_files = sorted(p for p in templates.rglob("*.j2") if p.is_file())
-    compiled = compile_pdf(work, MAIN_FILE, sources, extra_inputs=template_files, progress=progress,
+    templates_read = [p for p in template_files(templates) if p.suffix == ".j2"]
+    compiled = compile_pdf(work, MAIN_FILE, sources, extra_inputs=templates_read, progress=progress,
                            locate_entry=locate_entry)
     table_fill = 1.0
     while not compiled.ok and _table_too_tall(compiled.diagnostics) and table_fill > 0.3:
@@ -207,7 +223,7 @@ def _build_locked(root: Path, venue: str, out: Path, pdf: bool, final: bool,
         table_fill *= 0.7
         progress(f"a table was too tall for its page: splitting tables into {table_fill:.0%} of the rows")
         render(table_fill)
-        compiled = compile_pdf(work, MAIN_FILE, sources, extra_inputs=template_files, progress=progress,
+        compiled = compile_pdf(work, MAIN_FILE, sources, extra_inputs=templates_read, progress=progress,
                                locate_entry=locate_entry)
     diagnostics += [_relocated(d, work, out) for d in compiled.diagnostics]
     if final and compiled.ok:
@@ -219,7 +235,7 @@ def _build_locked(root: Path, venue: str, out: Path, pdf: bool, final: bool,
         return BuildResult(False, out, sources, None, compiled.ran_tex, diagnostics)
     write_atomically(work / INPUTS_HASH_FILE, fingerprint + "\n")
     publish(work, out, sources + [PDF_NAME, INPUTS_HASH_FILE])
-    _write_citation(root, metadata, authors)
+    _write_citation(out, metadata, authors)
     progress(f"wrote {out / PDF_NAME}")
     return BuildResult(True, out, sources, out / PDF_NAME, compiled.ran_tex, diagnostics)
 
@@ -297,14 +313,14 @@ def provenance_text(synthesis: object, method: object) -> str:
     return json.dumps({"numbers": numbers}, indent=1, ensure_ascii=False, sort_keys=True) + "\n"
 
 
-def _links_out_of_repository(root: Path, templates: Path) -> list[Diagnostic]:
+def _links_out_of_repository(root: Path, templates: list[Path]) -> list[Diagnostic]:
     """Errors for the editor's prose and the knowledge base's own templates that link out of the repository."""
     from survey.files.repository_paths import outside_repository
     from survey.load.knowledge_base import display_path
 
-    paths = []
-    if templates == root / TEMPLATES_DIR:
-        paths += sorted(templates.rglob("*"))
+    paths: list[Path] = []
+    if root / TEMPLATES_DIR in templates:
+        paths += sorted((root / TEMPLATES_DIR).rglob("*"))
     found = [outside_repository(path, root, display_path(path)) for path in paths]
     return [problem for problem in found if problem is not None]
 
@@ -348,11 +364,15 @@ def _table_too_tall(diagnostics: list[Diagnostic]) -> bool:
     return any("Float too large" in d.message or "dead cycles" in d.message for d in diagnostics)
 
 
-def _write_citation(root: Path, metadata: Metadata, authors: AuthorList) -> None:
-    """CITATION.cff of the knowledge base, from the same author data as the paper."""
+def _write_citation(out: Path, metadata: Metadata, authors: AuthorList) -> None:
+    """CITATION.cff of the knowledge base, from the same author data as the paper, beside the PDF in `out`.
+
+    The tracked CITATION.cff in the knowledge base is written only by `survey authors --cff` (a build never
+    changes tracked files); `survey authors --cff --check` says whether it is current.
+    """
     from survey.render.citation import CITATION_FILE, citation_text
 
-    write_if_changed(root / CITATION_FILE, citation_text(metadata, authors).encode("utf-8"))
+    write_if_changed(out / CITATION_FILE, citation_text(metadata, authors).encode("utf-8"))
 
 
 def _up_to_date(out: Path, inputs_file: Path, fingerprint: str) -> bool:

@@ -1,6 +1,7 @@
 """The README's `console` examples are real: each command is run and must print the lines shown, in order.
 
-When entries change what an example prints, `python3 scripts/readme_examples.py --update` rewrites the outputs.
+They run in docs/examples, a frozen knowledge base, so merging entries into entries/ changes nothing here. When a
+change to survey changes what an example prints, `python3 scripts/readme_examples.py --update` rewrites the outputs.
 """
 
 from __future__ import annotations
@@ -31,8 +32,21 @@ def test_readme_example_prints_what_the_readme_shows(example: readme_examples.Ex
 
 
 def test_update_writes_back_what_the_commands_print(tmp_path: Path) -> None:
-    text = "```console\n$ survey check tests/fixtures/readme/ada-example-poster24.yaml   # exits 1\nstale\n```\n"
+    text = "```console\n$ survey check ada-example-poster24.yaml   # exits 1\nstale\n```\n"
     updated = readme_examples.update(text)
     assert "stale" not in updated
     assert "error[invalid-orcid]" in updated
     assert updated.startswith("```console\n$ survey check") and updated.endswith("```\n")
+
+
+def test_examples_do_not_depend_on_the_entries_of_the_repository(tmp_path: Path) -> None:
+    """A new entry merged into entries/ (here: one with an error) leaves every example's output as it was."""
+    added = readme_examples.REPO / "entries" / "zz-readme-independence-test.yaml"
+    example = next(e for e in EXAMPLES if e.command.startswith("survey stats"))
+    before = readme_examples.run(example)
+    added.write_text("id: zz-readme-independence-test\ntype: poster\n", encoding="utf-8")
+    try:
+        after = readme_examples.run(example)
+    finally:
+        added.unlink()
+    assert after.lines == before.lines

@@ -8,7 +8,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from survey.check.completeness import check_completeness
 from survey.check.person_names import check_spellings
@@ -19,6 +19,9 @@ from survey.load.taxonomy import Taxonomy, normalise
 from survey.load.yamlsource import Path as DataPath
 from survey.load.yamlsource import SourceMap
 from survey.report.diagnostics import Diagnostic, Location, error, one_line, warning
+
+if TYPE_CHECKING:
+    from survey.load.metadata import Metadata
 
 
 @dataclass
@@ -44,8 +47,11 @@ def check(root: Path, paths: Iterable[Path] = ()) -> CheckResult:
     from survey.load.metadata import METADATA_FILE, load_metadata  # its models cost start-up time: only when needed
 
     if (root / METADATA_FILE).is_file():
-        diagnostics.extend(load_metadata(root)[1])
+        metadata, metadata_problems = load_metadata(root)
+        diagnostics.extend(metadata_problems)
         files += 1
+        if metadata is not None:
+            diagnostics.extend(_coauthor_problems(kb, metadata))
     if chosen:
         from survey.load.knowledge_base import display_path, expand_paths
 
@@ -55,6 +61,17 @@ def check(root: Path, paths: Iterable[Path] = ()) -> CheckResult:
                        if d.location.path in wanted or any(r.path in wanted for r in d.related)]
         files = len(wanted)
     return CheckResult(kb, sorted(diagnostics, key=Diagnostic.sort_key), files)
+
+
+def _coauthor_problems(kb: KnowledgeBase, metadata: Metadata) -> list[Diagnostic]:
+    """What the byline needs from co-authors' entries and paper/metadata.yaml: a country for every affiliation.
+
+    The co-author list is derived (survey.derive.authors); its rules are reported here so that `survey check`,
+    the pre-commit hook and the pull request's check show them at the entry, not only the build.
+    """
+    from survey.derive.authors import build_author_list
+
+    return [d for d in build_author_list(kb, metadata).diagnostics if d.code == "affiliation-without-country"]
 
 
 def check_entry_file(entry_file: EntryFile, taxonomy: Taxonomy | None) -> list[Diagnostic]:

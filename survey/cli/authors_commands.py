@@ -23,17 +23,24 @@ if TYPE_CHECKING:
 @click.option("--all", "show_all", is_flag=True,
               help="Also show co-authors who have not confirmed (invited) or declined, with their state.")
 @click.option("--cff", is_flag=True, help="Write CITATION.cff in the knowledge base's folder instead of printing.")
+@click.option("--check", "check_only", is_flag=True,
+              help="With --cff: write nothing; exit 1 when CITATION.cff is not what --cff would write.")
 @click.pass_obj
-def authors_command(obj: Context, fmt: str, show_all: bool, cff: bool) -> None:
+def authors_command(obj: Context, fmt: str, show_all: bool, cff: bool, check_only: bool) -> None:
     """Print the survey's co-authors: chairs, then speakers, then poster presenters, by family name.
 
     Without --all only those who may appear in the draft (per paper/metadata.yaml) are printed.
-    Exit status: 0, or 1 when paper/metadata.yaml has errors.
+    Exit status: 0, or 1 when paper/metadata.yaml has errors (or, with --cff --check, CITATION.cff is stale).
     """
     from survey.derive.authors import build_author_list
     from survey.load.knowledge_base import load_knowledge_base
     from survey.load.metadata import load_metadata
 
+    if check_only and not cff:
+        raise click.UsageError("--check goes with --cff: `survey authors --cff --check`")
+    if cff and check_only:
+        _check_cff(obj)
+        return
     if cff:
         _write_cff(obj)
         return
@@ -61,6 +68,16 @@ def _write_cff(obj: Context) -> None:
     if path is None:
         sys.exit(1)
     click.echo(f"wrote {display_path(path)}")
+
+
+def _check_cff(obj: Context) -> None:
+    from survey.render.citation import CITATION_FILE, stale_citation
+
+    stale, diagnostics = stale_citation(obj.root)
+    _report(diagnostics)
+    if stale:
+        sys.exit(1)
+    click.echo(f"{CITATION_FILE} is up to date")
 
 
 def _report(diagnostics: list[Diagnostic]) -> None:

@@ -1,4 +1,4 @@
-"""Contributor commands: `survey new`, `survey import-bib`, `survey fmt` (and the `check --changed` runner)."""
+"""Contributor commands: `survey init`, `new`, `import-bib`, `fmt` (and the `check --changed` runner)."""
 
 from __future__ import annotations
 
@@ -220,4 +220,34 @@ def run_changed_check(obj: Context, paths: tuple[Path, ...], base: str | None, f
     sys.exit(1 if result.errors else 0)
 
 
-COMMANDS: list[click.Command] = [new_command, import_bib_command, fmt_command]
+@click.command("init")
+@click.argument("folder", required=False, type=click.Path(file_okay=False, path_type=Path))
+@click.pass_obj
+def init_command(obj: Context, folder: Path | None) -> None:
+    """Write a starter knowledge base (taxonomy.yaml, paper/, one example entry, the schema); never overwrites.
+
+    FOLDER defaults to --root (the current folder). Files that are already there are kept as they are.
+    """
+    from survey.files.defaults import StarterFile, write_starter
+    from survey.load.knowledge_base import display_path
+
+    root = folder if folder is not None else obj.root
+    written = write_starter(root)
+    schema = root / "schema" / "entry.schema.json"  # generated from the taxonomy just written (or kept)
+    schema_is_new = not schema.exists()
+    if schema_is_new:
+        from survey.files.atomic_write import write_atomically
+        from survey.render.schema import entry_schema_json
+
+        write_atomically(schema, entry_schema_json(root))
+    written.append(StarterFile(schema, schema_is_new))
+    for item in written:
+        click.echo(f"{'wrote' if item.written else 'kept  '} {display_path(item.path)}"
+                   + ("" if item.written else " (already there)"))
+    new = sum(item.written for item in written)
+    click.echo(f"{new} file{'s' if new != 1 else ''} written, {len(written) - new} kept; next: edit "
+               f"paper/metadata.yaml, then `survey check` and `survey build`"
+               + (f" in {display_path(root)}" if folder is not None else ""))
+
+
+COMMANDS: list[click.Command] = [init_command, new_command, import_bib_command, fmt_command]

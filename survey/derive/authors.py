@@ -186,6 +186,7 @@ class _Record:
     family_name: str | None = None
     entry: str | None = None
     location: Location | None = None
+    affiliation_locations: list[Location] = field(default_factory=list)  # of each of `affiliations`
 
 
 @dataclass
@@ -215,6 +216,18 @@ class _Identity:
         return fold(name) in self.names or bool(native and native.strip() in self.natives)
 
 
+def _identity_keys(orcid: str | None, email: str | None, name: str, native: str | None) -> list[tuple[str, str]]:
+    """What _Identity.add records for these values, as keys of one index."""
+    keys = [("name", fold(name))]
+    if orcid:
+        keys.append(("orcid", orcid.upper()))
+    if email:
+        keys.append(("email", email.lower()))
+    if native:
+        keys.append(("native", native.strip()))
+    return keys
+
+
 def build_author_list(kb: KnowledgeBase, metadata: Metadata | None) -> AuthorList:
     """The co-author list: chairs (metadata order), then speakers, then presenters, each by family name."""
     from survey.load.metadata import CoauthorPolicy as DefaultPolicy
@@ -222,16 +235,22 @@ def build_author_list(kb: KnowledgeBase, metadata: Metadata | None) -> AuthorLis
     policy = metadata.coauthors if metadata else DefaultPolicy()
     records = _chair_records(metadata) + _entry_records(kb, policy.roles)
     groups: list[tuple[_Identity, list[_Record]]] = []
+    # A group can match only if it shares an ORCID, e-mail, folded name or native name with the record: look at
+    # those groups alone (in their order), so that grouping stays linear in the number of co-authors.
+    holders: dict[tuple[str, str], set[int]] = {}
     for record in records:
-        for identity, members in groups:
-            if identity.matches(record.orcid, record.email, record.name, record.name_native):
-                members.append(record)
-                identity.add(record.orcid, record.email, record.name, record.name_native)
-                break
-        else:
-            identity = _Identity()
-            identity.add(record.orcid, record.email, record.name, record.name_native)
-            groups.append((identity, [record]))
+        keys = _identity_keys(record.orcid, record.email, record.name, record.name_native)
+        candidates = sorted(set().union(*(holders.get(key, set()) for key in keys)))
+        match = next((i for i in candidates
+                      if groups[i][0].matches(record.orcid, record.email, record.name, record.name_native)), None)
+        if match is None:
+            match = len(groups)
+            groups.append((_Identity(), []))
+        identity, members = groups[match]
+        members.append(record)
+        identity.add(record.orcid, record.email, record.name, record.name_native)
+        for key in keys:
+            holders.setdefault(key, set()).add(match)
 
     diagnostics: list[Diagnostic] = []
     notes = _person_notes(metadata, groups, diagnostics)
@@ -254,7 +273,9 @@ def _chair_records(metadata: Metadata | None) -> list[_Record]:
         return []
     return [_Record(name=c.name, role="chair", name_native=c.name_native, affiliations=list(c.affiliations),
                     email=c.email, orcid=c.orcid, consent=c.consent, position=c.position,
-                    family_name=c.family_name, location=metadata.locate("chairs", i))
+                    family_name=c.family_name, location=metadata.locate("chairs", i),
+                    affiliation_locations=[metadata.locate("chairs", i, "affiliations", j)
+                                           for j in range(len(c.affiliations))])
             for i, c in enumerate(metadata.chairs)]
 
 
@@ -270,7 +291,9 @@ def _entry_records(kb: KnowledgeBase, roles: list[str]) -> list[_Record]:
             records.append(_Record(name=person.name, role=role, name_native=person.name_native,
                                    affiliations=list(person.affiliations), email=person.email, orcid=person.orcid,
                                    consent=person.consent, entry=entry.id,
-                                   location=entry.locate("people", index, "name")))
+                                   location=entry.locate("people", index, "name"),
+                                   affiliation_locations=[entry.locate("people", index, "affiliations", j)
+                                                          for j in range(len(person.affiliations))]))
     return records
 
 
@@ -338,18 +361,22 @@ def _place(name: str, places: dict[str, Place]) -> Affiliation:
 
 def _missing_countries(groups: list[tuple[_Identity, list[_Record]]],
                        places: dict[str, Place]) -> list[Diagnostic]:
-    """One warning per affiliation without a country (acmart needs \\country), at its first mention."""
-    found: dict[str, Diagnostic] = {}
+    """A warning at each file's first mention of a co-author's affiliation that has no country (acmart prints
+    one for every affiliation; without it the byline says '[country unknown ...]')."""
+    found: dict[tuple[str, str], Diagnostic] = {}
     for _, records in groups:
         for record in records:
-            for name in record.affiliations:
+            for index, name in enumerate(record.affiliations):
                 place = places.get(fold(name))
-                if (place is None or not place.country) and fold(name) not in found:
-                    found[fold(name)] = warning(record.location or Location("paper/metadata.yaml"),
-                                                "affiliation-without-country",
-                                                f"affiliation '{name}' has no country",
-                                                f"add `{name}: {{city: ..., country: ...}}` under `affiliations:` "
-                                                "in paper/metadata.yaml")
+                if place is not None and place.country:
+                    continue
+                where = (record.affiliation_locations[index] if index < len(record.affiliations) and
+                         index < len(record.affiliation_locations) else record.location) \
+                    or Location("paper/metadata.yaml")
+                found.setdefault((where.path, fold(name)), warning(
+                    where, "affiliation-without-country",
+                    f"affiliation '{name}' of co-author {record.name} has no country for the byline",
+                    f"add `{name}: {{city: ..., country: ...}}` under `affiliations:` in paper/metadata.yaml"))
     return list(found.values())
 
 

@@ -62,22 +62,48 @@ def citation_text(metadata: Metadata | None, authors: AuthorList) -> str:
     return _HEADER + body
 
 
+def expected_citation(root: Path) -> tuple[str | None, list[Diagnostic]]:
+    """The text CITATION.cff should hold for the knowledge base at `root` (None when paper/metadata.yaml has
+    errors), and the diagnostics of reading the metadata and building the author list."""
+    from survey.derive.authors import build_author_list
+    from survey.load.knowledge_base import load_knowledge_base
+    from survey.load.metadata import load_metadata
+
+    metadata, diagnostics = load_metadata(root)
+    if metadata is None or any(d.is_error for d in diagnostics):
+        return None, diagnostics
+    authors = build_author_list(load_knowledge_base(root), metadata)
+    return citation_text(metadata, authors), diagnostics + list(authors.diagnostics)
+
+
 def write_citation(root: Path) -> tuple[Path | None, list[Diagnostic]]:
     """Write root/CITATION.cff from paper/metadata.yaml and the entries (only when its text changes).
 
     Returns the path written (None when paper/metadata.yaml has errors: nothing is written then) and the
     diagnostics of reading the metadata and building the author list.
     """
-    from survey.derive.authors import build_author_list
-    from survey.load.knowledge_base import load_knowledge_base
-    from survey.load.metadata import load_metadata
-
-    metadata, diagnostics = load_metadata(root)
-    if any(d.is_error for d in diagnostics):
+    text, diagnostics = expected_citation(root)
+    if text is None:
         return None, diagnostics
-    authors = build_author_list(load_knowledge_base(root), metadata)
     path = root / CITATION_FILE
-    text = citation_text(metadata, authors)
     if not path.is_file() or path.read_text(encoding="utf-8") != text:
         path.write_text(text, encoding="utf-8")
-    return path, diagnostics + list(authors.diagnostics)
+    return path, diagnostics
+
+
+def stale_citation(root: Path) -> tuple[bool, list[Diagnostic]]:
+    """Whether root/CITATION.cff is missing or differs from what `survey authors --cff` writes, with a located
+    error saying so (and the diagnostics of reading the metadata); nothing is written."""
+    from survey.load.knowledge_base import display_path
+    from survey.report.diagnostics import Location, error
+
+    text, diagnostics = expected_citation(root)
+    if text is None:
+        return True, diagnostics
+    path = root / CITATION_FILE
+    current = path.read_text(encoding="utf-8") if path.is_file() else None
+    if current == text:
+        return False, diagnostics
+    problem = "is missing" if current is None else "does not match paper/metadata.yaml and the entries"
+    return True, diagnostics + [error(Location(display_path(path)), "stale-citation", f"{CITATION_FILE} {problem}",
+                                      "run `survey authors --cff` and commit CITATION.cff with your change")]

@@ -54,8 +54,11 @@ VENUES = {
 # ------------------------------------------------------------------------------------------- environment
 
 
-def make_environment(templates: Path, escaper: Escaper) -> jinja2.Environment:
-    """Jinja2 with \\VAR{} \\BLOCK{} \\#{} delimiters and escaping as the default for every printed value."""
+def make_environment(templates: Path | Sequence[Path], escaper: Escaper) -> jinja2.Environment:
+    """Jinja2 with \\VAR{} \\BLOCK{} \\#{} delimiters and escaping as the default for every printed value.
+
+    `templates` is a folder, or folders searched in order (a knowledge base's own first, then the defaults).
+    """
 
     def finalize(value: object) -> str:
         if value is None:
@@ -69,7 +72,8 @@ def make_environment(templates: Path, escaper: Escaper) -> jinja2.Environment:
         return escaper(value)
 
     env = jinja2.Environment(
-        loader=jinja2.FileSystemLoader(str(templates)),
+        loader=jinja2.FileSystemLoader([str(templates)] if isinstance(templates, Path)
+                                       else [str(folder) for folder in templates]),
         block_start_string=r"\BLOCK{", block_end_string="}",
         variable_start_string=r"\VAR{", variable_end_string="}",
         comment_start_string=r"\#{", comment_end_string="}",
@@ -580,7 +584,7 @@ def _outline_context(outline: Outline, escaper: Escaper) -> list[dict[str, Any]]
 
 
 def render_document(*, views: SurveyViews, authors: AuthorList, metadata: Metadata, entries: Sequence[Entry],
-                    venue: str, templates: Path, escaper: Escaper, outline: Outline | None = None,
+                    venue: str, templates: Path | Sequence[Path], escaper: Escaper, outline: Outline | None = None,
                     synthesis: Synthesis | None = None, method: Method | None = None, scope: Scope | None = None,
                     figures: Sequence[Figure] = (), master_tables: Sequence[MasterTable] = (),
                     figure_folder: str = "figures", table_fill: float = 1.0) -> RenderedDocument:

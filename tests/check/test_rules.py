@@ -592,3 +592,41 @@ def test_a_value_of_the_wrong_type_is_reported_once_not_also_as_missing(kb: Know
     bad_entry(kb, "    value: 2.5\n", "    value: 2.3x\n")
     codes = kb.check().codes()
     assert "wrong-type" in codes and "missing-value" not in codes
+
+
+# --- what the byline needs from co-authors ------------------------------------------------------------------------
+
+METADATA_WITHOUT_COUNTRY = """title: A Fictional Survey
+workshop: {name: Example Workshop}
+chairs:
+  - {name: Zara Zulu, affiliations: [Sample Institute]}
+affiliations:
+  Sample Institute: {city: Sampleton, country: Sampleland}
+  Example University: {city: Exampleton}
+"""
+
+
+def test_check_warns_at_a_presenters_affiliation_without_country_naming_the_key_to_add(
+        kb: KnowledgeBaseFolder) -> None:
+    (kb.root / "paper").mkdir()
+    (kb.root / "paper" / "metadata.yaml").write_text(METADATA_WITHOUT_COUNTRY, encoding="utf-8")
+    kb.write_entry("ada-example-pim24")
+    result = kb.check()
+    assert result.exit_code == 0  # a warning: the build still runs
+    found = result.only("affiliation-without-country")
+    assert found["path"] == "entries/ada-example-pim24.yaml"
+    assert (found["line"], found["column"]) == (line_of(VALID_ENTRY, "Example University"),
+                                                column_of(VALID_ENTRY, "Example University"))
+    assert "Example University" in found["message"] and "Ada Example" in found["message"]
+    assert "paper/metadata.yaml" in found["hint"] and "country:" in found["hint"]
+    assert "Bo Sample" not in result.output  # an author of the work, not a co-author of the survey
+
+
+def test_check_of_one_entry_shows_its_affiliation_warning(kb: KnowledgeBaseFolder) -> None:
+    (kb.root / "paper").mkdir()
+    (kb.root / "paper" / "metadata.yaml").write_text(METADATA_WITHOUT_COUNTRY, encoding="utf-8")
+    path = kb.write_entry("ada-example-pim24")
+    assert kb.check(str(path)).codes() == ["affiliation-without-country"]
+    fixed = METADATA_WITHOUT_COUNTRY.replace("{city: Exampleton}", "{city: Exampleton, country: Exampleland}")
+    (kb.root / "paper" / "metadata.yaml").write_text(fixed, encoding="utf-8")
+    assert kb.check().codes() == []

@@ -78,13 +78,31 @@ def test_contributing_md_marks_its_worked_example_as_fictional() -> None:
     assert "Ada Example" in text and "Example University" in text
 
 
-def test_pre_commit_hook_runs_survey_check_on_entry_files() -> None:
+def test_pre_commit_check_hook_runs_on_every_commit_over_the_whole_knowledge_base() -> None:
     hooks = yaml.safe_load((REPO / ".pre-commit-hooks.yaml").read_text(encoding="utf-8"))
     hook = next(h for h in hooks if h["id"] == "survey-check")
     assert hook["entry"] == "survey check" and hook["language"] == "python"
+    # a commit that only deletes a file stages nothing a `files:` pattern could match: run always, on everything
+    assert hook["always_run"] is True and hook["pass_filenames"] is False
+
+
+def test_pre_commit_fmt_hook_formats_staged_entries_only() -> None:
+    hooks = yaml.safe_load((REPO / ".pre-commit-hooks.yaml").read_text(encoding="utf-8"))
+    hook = next(h for h in hooks if h["id"] == "survey-fmt")
+    assert hook["entry"] == "survey fmt" and hook.get("pass_filenames", True)
     pattern = re.compile(hook["files"])
     assert pattern.search("entries/attacc-asplos24.yaml") and pattern.search("entries/x.yml")
-    assert not pattern.search("taxonomy.yaml") and not pattern.search("docs/entries/x.yaml")
+    assert not pattern.search("taxonomy.yaml") and not pattern.search("docs/examples/entries/x.yaml")
+
+
+def test_documented_pre_commit_rev_is_the_release_tag_of_this_version() -> None:
+    import survey
+
+    config = next(block for block in fenced(CONTRIBUTING.read_text(encoding="utf-8"), "yaml")
+                  if block.startswith("repos:"))
+    (repo,) = yaml.safe_load(config)["repos"]
+    assert repo["rev"] == f"v{survey.__version__}"
+    assert {h["id"] for h in repo["hooks"]} == {"survey-check", "survey-fmt"}
 
 
 def test_pull_request_workflow_checks_formats_and_builds_the_pdf() -> None:
@@ -93,7 +111,7 @@ def test_pull_request_workflow_checks_formats_and_builds_the_pdf() -> None:
     steps = [step for job in workflow["jobs"].values() for step in job["steps"]]
     commands = "\n".join(step.get("run", "") for step in steps)
     for needed in ("pip install -e .", "survey check --format github", "survey fmt --check", "bash scripts/setup",
-                   "survey build"):
+                   "survey build", "survey authors --cff --check", "python -m pytest"):
         assert needed in commands, needed
     uploads = [s for s in steps if str(s.get("uses", "")).startswith("actions/upload-artifact")]
     assert uploads and uploads[0]["with"]["path"] == "build/survey.pdf"

@@ -86,6 +86,19 @@ def test_survey_authors_cff_writes_the_file(kb):
     assert (root / "CITATION.cff").is_file()
 
 
+def test_survey_authors_cff_check_reports_a_stale_file_and_writes_nothing(kb):
+    root = make_kb(kb)
+    (root / "CITATION.cff").write_text("cff-version: 1.2.0\n", encoding="utf-8")
+    run = kb.run("authors", "--cff", "--check")
+    assert run.exit_code == 1
+    assert "CITATION.cff:1:1: error[stale-citation] CITATION.cff does not match" in run.output
+    assert "survey authors --cff" in run.output
+    assert (root / "CITATION.cff").read_text(encoding="utf-8") == "cff-version: 1.2.0\n"
+    assert kb.run("authors", "--cff").exit_code == 0
+    again = kb.run("authors", "--cff", "--check")
+    assert again.exit_code == 0 and "up to date" in again.output
+
+
 def test_repository_citation_cff_is_up_to_date():
     metadata, _ = load_metadata(REPO)
     expected = citation_text(metadata, build_author_list(load_knowledge_base(REPO), metadata))

@@ -663,7 +663,7 @@ def test_urls_that_are_not_plain_http_are_left_out_of_the_bibliography_with_a_wa
 
 @needs_tex
 def test_citation_file_keeps_the_payloads_as_data(built: Built) -> None:
-    citation = yaml.safe_load((built.places.root / "CITATION.cff").read_text(encoding="utf-8"))
+    citation = yaml.safe_load((built.places.out / "CITATION.cff").read_text(encoding="utf-8"))
     assert citation["title"] == " ".join(built.kb.texts)
 
 
