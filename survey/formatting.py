@@ -17,6 +17,8 @@ from typing import Any
 
 from pydantic import BaseModel
 
+from survey.limits import MAX_FILE_BYTES
+
 
 class FormatError(Exception):
     """The file is not YAML that can be formatted; `line` is 1-based (0 when unknown)."""
@@ -75,8 +77,19 @@ def _canonical_keys(keys: list[Any], model: type[BaseModel] | None) -> list[Any]
     return sorted(keys, key=lambda k: (0, order[k]) if isinstance(k, str) and k in order else (1, 0))
 
 
+# What the loader refuses for its limits (survey.limits): ruamel.yaml and PyYAML would expand the aliases, recurse
+# into the nesting or read the whole file, for minutes or until they crash.
+_LIMIT_CODES = ("file-too-large", "alias-expansion", "too-deep")
+
+
 def format_text(text: str) -> str:
-    """The canonical form of one entry's YAML text."""
+    """The canonical form of one entry's YAML text; FormatError for text beyond the loader's limits."""
+    from survey.yamlsource import parse_yaml
+
+    beyond = [d for d in parse_yaml(text.encode("utf-8"), "").diagnostics if d.code in _LIMIT_CODES]
+    if beyond:
+        raise FormatError(f"{beyond[0].message}; {beyond[0].hint}" if beyond[0].hint else beyond[0].message,
+                          beyond[0].location.line, beyond[0].location.column)
     yaml = _yaml()
     model = _entry_model()
     original = _load(yaml, text)
@@ -105,6 +118,11 @@ def format_file(path: Path, check_only: bool, root: Path) -> FormatResult:
     if not path.is_file():
         return FormatResult(path, False, FormatError("it is not a regular file"))
     try:
+        size = path.stat().st_size
+        if size > MAX_FILE_BYTES:
+            return FormatResult(path, False, FormatError(
+                f"file is {size / (1 << 20):.1f} MiB, larger than the {MAX_FILE_BYTES >> 20} MiB limit; an entry is a "
+                "short YAML file", 1, 1))
         text = path.read_text(encoding="utf-8")
         formatted = format_text(text)
     except FormatError as exc:

@@ -246,6 +246,8 @@ def prompt_missing(draft: Draft, taxonomy: Taxonomy, ask: Callable[..., Any]) ->
     """Ask for what the draft lacks, offering the taxonomy's terms; `ask` is click.prompt (or a stand-in)."""
     import click
 
+    from survey.terminal import echo
+
     out = dict(draft)
     if not out.get("type"):
         out["type"] = ask("Type", type=click.Choice(term_ids(taxonomy, "contribution-type")), default="poster")
@@ -278,7 +280,7 @@ def prompt_missing(draft: Draft, taxonomy: Taxonomy, ask: Callable[..., Any]) ->
                 out[name] = resolve_terms(taxonomy, vocabulary, [a.strip() for a in answer.split(",") if a.strip()])
                 break
             except DraftError as exc:
-                click.echo(f"  {exc}", err=True)
+                echo(f"  {exc}", err=True)
     if not out.get("id"):
         suggested = derive_id(out.get("title") or "", [p["name"] for p in out.get("people", [])], out.get("year"))
         out["id"] = ask("Entry id (file name)", default=suggested).strip()

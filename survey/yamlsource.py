@@ -16,10 +16,9 @@ from typing import Any
 import yaml
 
 from survey.diagnostics import Diagnostic, Location, error
+from survey.limits import MAX_DEPTH, MAX_FILE_BYTES, MAX_NODES
 
-MAX_BYTES = 1 << 20  # an entry of 1 MiB is already a hundred times larger than a real one
-MAX_DEPTH = 64
-MAX_NODES = 200_000  # after alias expansion
+MAX_BYTES = MAX_FILE_BYTES  # the limits live in survey.limits, shared with fmt, import-bib and the check
 
 Path = tuple[str | int, ...]
 
