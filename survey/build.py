@@ -122,13 +122,11 @@ def _require_contained_folders(root: Path, out: Path) -> None:
     """Raise LinkOutOfFolder when the build folder, the cache or CITATION.cff would take a write out of place."""
     from survey.citation import CITATION_FILE
     from survey.knowledge_base import display_path
-    from survey.repository_paths import LinkOutOfFolder, outside_repository, require_contained_folder
+    from survey.repository_paths import refuse_link_out, require_contained_folder
 
     require_contained_folder(out, root, display_path(out))
     require_contained_folder(root / CACHE_DIR, root, display_path(root / CACHE_DIR))
-    citation = outside_repository(root / CITATION_FILE, root, display_path(root / CITATION_FILE))
-    if citation is not None:
-        raise LinkOutOfFolder(citation)
+    refuse_link_out(root / CITATION_FILE, root, display_path(root / CITATION_FILE))
 
 
 def _build_locked(root: Path, venue: str, out: Path, pdf: bool, progress: Callable[[str], None]) -> BuildResult:

@@ -76,8 +76,10 @@ def write_citation(root: Path) -> tuple[Path | None, list[Diagnostic]]:
     if any(d.is_error for d in diagnostics):
         return None, diagnostics
     authors = build_author_list(load_knowledge_base(root), metadata)
-    path = root / CITATION_FILE
-    text = citation_text(metadata, authors)
-    if not path.is_file() or path.read_text(encoding="utf-8") != text:
-        path.write_text(text, encoding="utf-8")
+    from survey.atomic_write import write_if_changed
+    from survey.knowledge_base import display_path
+    from survey.repository_paths import refuse_link_out
+
+    path = refuse_link_out(root / CITATION_FILE, root, display_path(root / CITATION_FILE))
+    write_if_changed(path, citation_text(metadata, authors).encode("utf-8"))
     return path, diagnostics + list(authors.diagnostics)

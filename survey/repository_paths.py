@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import os
 from pathlib import Path
 
@@ -76,6 +77,15 @@ def require_contained_folder(folder: Path, root: Path, shown: str) -> Path:
                                                 f"delete the link (git rm it if it is committed); everything in "
                                                 f"{shown} is made by survey"))
     return folder
+
+
+def refuse_link_out(path: Path, root: Path, shown: str) -> Path:
+    """`path`, which survey is about to write; LinkOutOfFolder when it, or a folder on the way, links out of `root`."""
+    problem = outside_repository(path, root, shown)
+    if problem is not None:
+        raise LinkOutOfFolder(dataclasses.replace(problem, message=problem.message.replace(
+            "survey does not read it", "survey does not write there")))
+    return path
 
 
 def read_cache_file(path: Path) -> bytes:

@@ -217,7 +217,10 @@ def check_draft(draft: Draft, taxonomy: Taxonomy) -> Draft:
 def write_new_entry(root: Path, draft: Draft, taxonomy: Taxonomy) -> Path:
     """Write entries/<id>.yaml from `draft`; FileExistsError when it exists (never overwrites)."""
     text = render_entry(check_draft(draft, taxonomy), taxonomy)
+    from survey.repository_paths import refuse_link_out
+
     path = root / "entries" / f"{draft['id']}.yaml"
+    refuse_link_out(path.parent, root, "entries")  # a committed link `entries` would take the write outside
     path.parent.mkdir(parents=True, exist_ok=True)
     with path.open("x", encoding="utf-8") as handle:  # "x": fails instead of overwriting
         handle.write(text)

@@ -314,3 +314,46 @@ def test_a_build_in_a_clean_repository_still_works_and_a_link_inside_the_build_f
     run = run_survey("build", "--no-pdf", "--quiet")
     assert run.exit_code == 0, run.output
     assert (survey_kb / "build" / "survey.tex").is_file() or any((survey_kb / "build").glob("*.tex"))
+
+
+def test_new_and_import_bib_refuse_an_entries_folder_that_links_out(tmp_path: Path,
+                                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    root = tmp_path / "kb"
+    root.mkdir()
+    shutil.copy(REPO / "taxonomy.yaml", root / "taxonomy.yaml")
+    (tmp_path / "outside").mkdir()
+    (root / "entries").symlink_to(tmp_path / "outside", target_is_directory=True)
+    monkeypatch.chdir(root)
+    run = run_survey("new", "--id", "ada-example-pim24", "--type", "poster", "--title", "T", "--person", "Ada Example")
+    assert run.exit_code == 1 and "entries:1:1: error[outside-repository]" in run.output, run.output
+    (root / "r.bib").write_text("@misc{k, title = {A Title}, author = {Ada Example}, year = 2024}\n")
+    run = run_survey("import-bib", "r.bib")
+    assert run.exit_code == 1 and "error[outside-repository]" in run.output, run.output
+    assert list((tmp_path / "outside").iterdir()) == []
+
+
+def test_writing_citation_cff_refuses_a_link_out_and_leaves_its_target(survey_kb: Path) -> None:
+    outside = survey_kb.parent / "outside" / "profile"
+    outside.write_text("keep\n")
+    (survey_kb / "CITATION.cff").symlink_to(outside)
+    run = run_survey("authors", "--cff")
+    assert run.exit_code == 1 and "CITATION.cff:1:1: error[outside-repository]" in run.output, run.output
+    assert outside.read_text() == "keep\n"
+
+
+def test_a_check_changed_cache_of_the_wrong_shape_is_ignored(kb: KnowledgeBaseFolder) -> None:
+    from survey.changed import _read_cached
+
+    cache = kb.root / ".survey-cache"
+    cache.mkdir()
+    for bad in ({"key": "k", "files_checked": "3", "diagnostics": []},
+                {"key": "k", "files_checked": 1, "diagnostics": [{"location": ["a", "x", 1], "severity": "error",
+                                                                   "code": "c", "message": "m", "hint": None,
+                                                                   "related": []}]},
+                {"key": "k", "files_checked": 1, "diagnostics": [{"location": ["a", 1, 1], "severity": "error",
+                                                                   "code": 5, "message": "m", "hint": None,
+                                                                   "related": []}]}):
+        from survey import changed
+
+        (cache / changed._CACHE_FILE).write_text(json.dumps(bad))
+        assert _read_cached(cache, "k") is None
