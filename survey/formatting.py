@@ -146,12 +146,22 @@ def _load(yaml: Any, text: str) -> Any:
         raise FormatError(message, mark.line + 1 if mark else 0, mark.column + 1 if mark else 0) from exc
     except YAMLError as exc:
         raise FormatError(" ".join(str(exc).split())) from exc
+    except (ValueError, TypeError, ArithmeticError, LookupError, AttributeError) as exc:
+        # ruamel.yaml's constructors fail in many ways on explicitly tagged text (`!!int text`, `!!float ''`)
+        raise FormatError(f"cannot read the file as plain YAML data ({' '.join(str(exc).split())[:200]}); run "
+                          "`survey check` on it for the place") from exc
 
 
 def _plain(text: str) -> Any:
     import yaml
 
-    return yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+    try:
+        return yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+    except (yaml.YAMLError, ValueError, TypeError, ArithmeticError, LookupError, AttributeError) as exc:
+        mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
+        problem = getattr(exc, "problem", None) or " ".join(str(exc).split())[:200]
+        raise FormatError(f"cannot read the file as plain YAML data: {problem}", mark.line + 1 if mark else 0,
+                          mark.column + 1 if mark else 0) from exc
 
 
 def _is_block_map(node: Any) -> bool:
