@@ -60,16 +60,20 @@ def check_entry_file(entry_file: EntryFile, taxonomy: Taxonomy | None) -> list[D
     data = entry_file.loaded.data
     if isinstance(data, dict):
         out.extend(_check_file_name(entry_file.path, data.get("id")))
-        out.extend(_check_sizes(data, entry_file.loaded.source))
+        out.extend(_check_sizes(data, entry_file.loaded.source, _file_size(entry_file.path)))
     if entry_file.checkable is not None and taxonomy is not None:
         out.extend(check_entry(entry_file.checkable, taxonomy))
     return out
 
 
-def _check_sizes(data: dict[str, Any], source: SourceMap) -> list[Diagnostic]:
-    """The limits on one entry (survey.limits): each value, all text together, the people and the metrics."""
-    out = list(_check_text_lengths(data, source))
-    total = _text_size(data)
+def _check_sizes(data: dict[str, Any], source: SourceMap, file_size: int) -> list[Diagnostic]:
+    """The limits on one entry (survey.limits): each value, all text together, the people and the metrics.
+
+    Without aliases no value, and no entry, holds more text than its file: the walks are skipped for the usual
+    small file (they would cost a tenth of the check of a large knowledge base).
+    """
+    out = list(_check_text_lengths(data, source)) if source.aliased or file_size > limits.MAX_TEXT else []
+    total = _text_size(data) if source.aliased or file_size > limits.MAX_ENTRY_TEXT else 0
     if total > limits.MAX_ENTRY_TEXT:
         out.append(error(source.locate(()), "entry-too-long",
                          f"the entry holds {total:,} characters of text; at most {limits.MAX_ENTRY_TEXT:,} are allowed",
@@ -91,6 +95,15 @@ def _check_sizes(data: dict[str, Any], source: SourceMap) -> list[Diagnostic]:
                          f"{len(metrics):,} metrics; at most {limits.MAX_METRICS} are allowed",
                          "keep the headline results that the survey compares"))
     return out
+
+
+def _file_size(path: str) -> int:
+    import os
+
+    try:
+        return os.path.getsize(path)
+    except OSError:
+        return limits.MAX_FILE_BYTES  # unknown: walk
 
 
 def _text_size(data: Any) -> int:

@@ -42,6 +42,7 @@ class SourceMap:
     path: str
     values: dict[Path, tuple[int, int]] = field(default_factory=dict)
     keys: dict[Path, tuple[int, int]] = field(default_factory=dict)
+    aliased: bool = False  # an alias was used: the data may hold more text than the file
 
     def locate(self, path: Path, *, key: bool = False) -> Location:
         """The location of `path`, or of its nearest written ancestor."""
@@ -285,6 +286,7 @@ def _build(text: str, source: SourceMap, diagnostics: list[Diagnostic]) -> Any:
                     raise _Abort(error(Location(path, *mark), "yaml-syntax",
                                        f"alias '*{event.anchor}' refers to no finished anchor"))
                 value, size = anchors[event.anchor]
+                source.aliased = True
                 total += size
                 if total > MAX_NODES:
                     raise _Abort(_expansion_error(Location(path, *mark)))
