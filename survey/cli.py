@@ -10,7 +10,7 @@ import click
 from survey import __version__
 from survey.cli_context import Context
 from survey.repository_paths import LinkOutOfFolder
-from survey.terminal import echo, terminal_text
+from survey.terminal import echo, shown_path, terminal_text
 
 
 class SurveyGroup(click.Group):
@@ -37,15 +37,15 @@ class SurveyGroup(click.Group):
 
             problem = describe_os_error(exc, f"survey {ctx.invoked_subcommand or ''}".strip())
             where = exc.filename or (ctx.obj.root if ctx.obj else ".")
-            echo(f"{where}: error[{problem.code}] {problem.message}\n  hint: {problem.hint}", err=True)
+            echo(f"{shown_path(where)}: error[{problem.code}] {problem.message}\n  hint: {problem.hint}", err=True)
             ctx.exit(1)
         except Exception as exc:
             if os.environ.get("SURVEY_DEBUG"):
                 raise
             report = _save_crash_report()
             echo(f"survey: internal error: {type(exc).__name__}: {exc}\n"
-                       f"  hint: this is a bug in survey, not in your files; please report it with {report} "
-                       f"(SURVEY_DEBUG=1 shows the traceback here)", err=True)
+                 f"  hint: this is a bug in survey, not in your files; please report it with {report} "
+                 f"(SURVEY_DEBUG=1 shows the traceback here)", err=True)
             ctx.exit(3)
         return None
 

@@ -172,7 +172,7 @@ def import_bib_command(obj: Context, bib_file: str, entry_type: str, dry_run: bo
     counts = {status: sum(o.status == status for o in outcomes) for status in ("created", "skipped", "failed")}
     verb = "would be created" if dry_run else "created"
     echo(f"{counts['created']} {verb}, {counts['skipped']} skipped as already present, "
-               f"{counts['failed']} failed, of {len(outcomes)} records")
+         f"{counts['failed']} failed, of {len(outcomes)} records")
     sys.exit(1 if counts["failed"] else 0)
 
 
@@ -204,8 +204,8 @@ def fmt_command(obj: Context, paths: tuple[Path, ...], check_only: bool) -> None
     unchanged = len(files) - changed - failed
     verb = "would be reformatted" if check_only else "reformatted"
     echo(f"{changed} file{'s' if changed != 1 else ''} {verb}, {unchanged} unchanged"
-               + (f", {failed} could not be read" if failed else "")
-               + ("; run `survey fmt` to fix" if check_only and changed else ""))
+         + (f", {failed} could not be read" if failed else "")
+         + ("; run `survey fmt` to fix" if check_only and changed else ""))
     sys.exit(1 if failed or (check_only and changed) else 0)
 
 

@@ -33,8 +33,8 @@ def _index(obj: Context, use_cache: bool = True) -> QueryIndex:
         _fail(f"error: {problem}", 1)
     if index.skipped:
         echo(f"note: {len(index.skipped)} entry file(s) do not fit the entry model and are left out "
-                   f"({', '.join(index.skipped[:3])}{', ...' if len(index.skipped) > 3 else ''}); run `survey check`",
-                   err=True)
+             f"({', '.join(index.skipped[:3])}{', ...' if len(index.skipped) > 3 else ''}); run `survey check`",
+             err=True)
     return index
 
 
@@ -146,9 +146,9 @@ def stats_command(obj: Context, expression: tuple[str, ...], fmt: str) -> None:
         lines += [f"{facet + ':':<14}" + ", ".join(f"{label} {n}" for label, n in counts)
                   for facet, counts in stats.facets.items() if counts]
         echo("\n".join(lines) + "\n" + to_table(header, rows, title="Entries per challenge and memory"),
-                   nl=False)
+             nl=False)
     echo(f"\n{len(stats.empty)} empty cells (challenge x memory): "
-               + "; ".join(f"{c} x {m}" for c, m in stats.empty))
+         + "; ".join(f"{c} x {m}" for c, m in stats.empty))
 
 
 @click.command("export")
@@ -247,8 +247,8 @@ def _print_comparison(result: Any, index: QueryIndex, fmt: str) -> None:
     left = [f"{entry_id} (no {', '.join(missing)})" for entry_id, missing in result.left_out]
     if fmt == "json":
         echo(to_json({"kinds": list(result.kinds), "iso": list(result.iso),
-                            "rows": [dict(zip(header, row)) for row in rows],
-                            "left_out": [{"id": i, "missing": m} for i, m in result.left_out]}), nl=False)
+                      "rows": [dict(zip(header, row)) for row in rows],
+                      "left_out": [{"id": i, "missing": m} for i, m in result.left_out]}), nl=False)
         return
     if fmt == "csv":
         echo(to_csv(header, rows), nl=False)
