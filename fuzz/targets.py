@@ -24,7 +24,7 @@ from survey.report.diagnostics import Diagnostic
 REPO = Path(__file__).resolve().parents[1]
 # Line breaks as YAML (libyaml) counts them: a diagnostic's line must exist in the file.
 _BREAKS = re.compile("\r\n|[\r\n\x85\u2028\u2029]")
-TARGET_NAMES = ("yaml", "check", "query", "bibimport", "escape")
+TARGET_NAMES = ("yaml", "check", "query", "bibimport", "escape", "fmt", "paths", "terminal")
 
 
 class Broken(Exception):
@@ -436,6 +436,220 @@ def require_plain_escape(text: str, out: str) -> None:
         raise Broken("markup-leak", f"escaping {text!r} leaves markup: {out!r}")
 
 
+
+# --- fmt ----------------------------------------------------------------------------------------------------------
+
+class FmtTarget:
+    """Bytes as an entry file through `survey fmt`'s format_file: never raises or hangs; an error names a line of
+    the file; a formatted file holds the same data (as the loader reads it) and formats to itself again."""
+
+    name = "fmt"
+    time_limit = 20.0
+    share = 1.0
+
+    def __init__(self, workdir: Path) -> None:
+        self.root = workdir / "fmt-kb"
+        (self.root / "entries").mkdir(parents=True, exist_ok=True)
+        self.entries = [raw.decode("utf-8") for raw in real_entries().values()]
+
+    def generate(self, rng: random.Random) -> Sample:
+        roll = rng.random()
+        if roll < 0.5:
+            raw = inputs.mutate_entry(rng, rng.choice(self.entries)).data
+            raw = raw.encode("utf-8") if isinstance(raw, str) else raw
+        else:
+            raw = inputs.yaml_document(rng, self.entries)
+        return Sample(raw, {"input.yaml": raw})
+
+    def run(self, sample: Sample) -> None:
+        from survey.contribute.formatting import format_file
+        from survey.load.yamlsource import parse_yaml
+
+        raw: bytes = sample.payload
+        path = self.root / "entries" / "fuzz-input.yaml"
+        path.write_bytes(raw)
+        result = format_file(path, False, self.root)
+        if result.error is not None:
+            if not 0 <= result.error.line <= line_count(raw) + 1:
+                raise Broken("fmt-error-outside-file", f"line {result.error.line} of {line_count(raw)}: {result.error}")
+            if path.read_bytes() != raw:
+                raise Broken("fmt-changed-on-error", "the file changed although fmt reported an error")
+            return
+        before, after = parse_yaml(raw, "before"), parse_yaml(path.read_bytes(), "after")
+        if not before.fatal and after.data != before.data:
+            raise Broken("fmt-changed-data", f"{before.data!r} became {after.data!r}")
+        again = format_file(path, True, self.root)
+        if again.error is None and again.changed:
+            raise Broken("fmt-not-idempotent", "formatting the formatted file changes it again")
+
+
+# --- paths --------------------------------------------------------------------------------------------------------
+
+class PathsTarget:
+    """Random trees of files, folders and links (out of the repository, inside it, dangling, loops) planted in the
+    build folder and the cache, with random publish journals: the build's path handling (the folder checks, the
+    lock, finishing a journal, publishing, pruning the figure cache) never changes anything outside the
+    repository, refuses exactly when a link leads out of its folder, and raises nothing else."""
+
+    name = "paths"
+    time_limit = 20.0
+    share = 1.0
+    _NAMES = ("survey.tex", "refs.bib", "figures", "figures/a.pdf", ".survey-work", ".survey-build.lock",
+              ".survey-publish.json", ".x.survey-publish", "sub", "sub/deeper", "survey.pdf", "n\nl", "..x")
+
+    def __init__(self, workdir: Path) -> None:
+        self.base = workdir / "paths"
+
+    def generate(self, rng: random.Random) -> Sample:
+        plan: list[tuple[str, str, str]] = []  # (folder, name, what) with what: file, dir, or link:<target>
+        targets = ["@outside", "@outside/file", "@outside/dir", "@root/entries", "@root", ".", "..", "nowhere",
+                   "@self", "sub", "figures"]
+        for _ in range(rng.randint(0, 6)):
+            folder = rng.choice(("build", ".survey-cache", ".survey-cache/figures", "build/sub"))
+            name = rng.choice(self._NAMES + (f"{rng.randint(0, 9):032x}",))
+            what = rng.choice(("file", "dir", "link:" + rng.choice(targets)))
+            plan.append((folder, name, what))
+        renames = [[rng.choice(self._NAMES + ("../escape", "/abs", "")), rng.choice(self._NAMES + ("../escape",))]
+                   for _ in range(rng.randint(0, 4))]
+        journal = rng.choice((json.dumps({"renames": renames}), json.dumps(renames), "{", json.dumps({"renames": 3})))
+        return Sample((plan, journal), {"plan.json": json.dumps({"plan": plan, "journal": journal}, indent=1)})
+
+    def _outside_snapshot(self) -> dict[str, str]:
+        found = {}
+        for parent, folders, files in os.walk(self.base / "outside"):
+            for name in folders + files:
+                path = Path(parent) / name
+                found[str(path)] = ("link:" + os.readlink(path) if path.is_symlink()
+                                    else "dir" if path.is_dir() else path.read_bytes().hex())
+        return found
+
+    def run(self, sample: Sample) -> None:
+        from survey.build import _require_contained_folders
+        from survey.compile.build_folder import JOURNAL_FILE, exclusive_build, finish_interrupted_publish, publish
+        from survey.derive.plots import _remember_figures
+        from survey.files.repository_paths import LinkOutOfFolder
+
+        plan, journal = sample.payload
+        shutil.rmtree(self.base, ignore_errors=True)
+        root, outside = self.base / "kb", self.base / "outside"
+        for folder in (root / "entries", root / "build" / "sub", root / ".survey-cache" / "figures", outside / "dir"):
+            folder.mkdir(parents=True, exist_ok=True)
+        (outside / "file").write_text("outside\n")
+        (outside / "dir" / "kept").write_text("kept\n")
+        escapes = False
+        for folder, name, what in plan:
+            path = root / folder / name
+            if path.exists() or path.is_symlink():
+                continue
+            try:
+                path.parent.mkdir(parents=True, exist_ok=True)
+                if what == "file":
+                    path.write_text("planted\n")
+                elif what == "dir":
+                    path.mkdir()
+                else:
+                    target = what[5:].replace("@outside", str(outside)).replace("@root", str(root)).replace(
+                        "@self", str(path))
+                    path.symlink_to(target)
+            except OSError:
+                continue
+        for folder in ("build", ".survey-cache"):  # the oracle: any link under it whose target leaves it
+            real_folder = Path(os.path.realpath(root / folder))
+            for parent, folders, files in os.walk(root / folder):
+                for name in folders + files:
+                    link = Path(parent) / name
+                    if link.is_symlink():
+                        real = Path(os.path.realpath(link))
+                        escapes |= real != real_folder and real_folder not in real.parents
+        planted_journal = root / "build" / JOURNAL_FILE
+        if not planted_journal.exists() and not planted_journal.is_symlink():
+            planted_journal.write_text(journal)
+        before = self._outside_snapshot()
+        out = root / "build"
+        try:
+            _require_contained_folders(root, out)
+        except LinkOutOfFolder:
+            if not escapes:
+                raise Broken("refused-without-cause", "a tree with no link out of its folder was refused") from None
+        else:
+            if escapes:
+                raise Broken("not-refused", "a link out of the build folder or the cache was not refused")
+            work = out / ".survey-work"
+            try:
+                with exclusive_build(out):
+                    finish_interrupted_publish(out)
+                    (work / "figures").mkdir(parents=True, exist_ok=True)
+                    for name in ("survey.tex", "refs.bib", "figures/a.pdf"):
+                        (work / name).write_text(f"new {name}\n")
+                    publish(work, out, ["survey.tex", "refs.bib", "figures/a.pdf"])
+                _remember_figures(root / ".survey-cache" / "figures" / ("f" * 32), work / "figures", [])
+            except OSError:
+                pass  # a planted file where a folder must be (and the like): an error the build reports
+        if self._outside_snapshot() != before:
+            raise Broken("outside-changed", "a file or folder outside the repository changed")
+
+
+# --- terminal -----------------------------------------------------------------------------------------------------
+
+_ACTIVE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069\u2028\u2029]")
+
+
+class TerminalTarget:
+    """Random Unicode, controls and escape sequences through the output filter: nothing a terminal acts on gets
+    through, JSON keeps its meaning, a path stays on one line; every 200 cases an entry with the text as its title
+    goes through the real `survey show` and `survey query --format json`."""
+
+    name = "terminal"
+    time_limit = 60.0
+    share = 0.5
+    cli_every = 200
+    _SEQUENCES = ("\x1b[", "\x1b]0;", "\x1b]52;c;", "\x07", "\x9b", "\x9d", "\r", "\x08", "\u202e", "\n",
+                  "\u2028", "\x85", "::error::", "%0A", "\x00")
+
+    def __init__(self, workdir: Path) -> None:
+        self.root = workdir / "terminal-kb"
+        (self.root / "entries").mkdir(parents=True, exist_ok=True)
+        shutil.copy(REPO / "taxonomy.yaml", self.root / "taxonomy.yaml")
+        self.entry = (REPO / "tests" / "fixtures" / "valid_entry.yaml").read_text(encoding="utf-8")
+        self.cases = 0
+
+    def generate(self, rng: random.Random) -> Sample:
+        parts = [rng.choice(self._SEQUENCES) if rng.random() < 0.4 else inputs.unicode_text(rng, 8)
+                 for _ in range(rng.randint(1, 12))]
+        text = "".join(parts)
+        return Sample(text, {"text.txt": text})
+
+    def run(self, sample: Sample) -> None:
+        from survey.report.terminal import shown_path, terminal_text
+
+        text: str = sample.payload
+        for shown in (terminal_text(text), shown_path(text), terminal_text(json.dumps(text, ensure_ascii=False))):
+            if _ACTIVE.search(shown):
+                raise Broken("active-character", f"{shown!r} holds {_ACTIVE.search(shown).group()!r}")  # type: ignore[union-attr]
+        if json.loads(terminal_text(json.dumps(text, ensure_ascii=False))) != text:
+            raise Broken("json-meaning", "filtered JSON no longer reads as the text")
+        self.cases += 1
+        if self.cli_every and self.cases % self.cli_every == 1:
+            self._run_cli(text)
+
+    def _run_cli(self, text: str) -> None:
+        title = "T " + text
+        (self.root / "entries" / "ada-example-pim24.yaml").write_text(
+            self.entry.replace("title: ", f"title: {json.dumps(title)} # ", 1), encoding="utf-8")
+        for command in (["show", "ada-example-pim24"], ["query", "--format", "json", "year>=2000"]):
+            done = subprocess.run([sys.executable, "-m", "survey", "--root", str(self.root), *command],
+                                  capture_output=True, timeout=60)
+            output = done.stdout.decode("utf-8", errors="replace") + done.stderr.decode("utf-8", errors="replace")
+            if "Traceback" in output or done.returncode == 3:
+                raise Broken("cli-crash", output[-2000:])
+            if _ACTIVE.search(output.replace("\n", "")) and "\r" not in output:
+                raise Broken("cli-active-character", repr(_ACTIVE.search(output.replace("\n", ""))))
+            if command[0] == "query" and done.returncode == 0:
+                shown = json.loads(done.stdout)
+                if shown and shown[0]["title"] != title:
+                    raise Broken("cli-json-meaning", f"{shown[0]['title']!r} != {title!r}")
+
+
 def make_target(name: str, workdir: Path) -> Target:
     """The target called `name`, set up in `workdir` (a temporary folder it may fill)."""
     if name == "yaml":
@@ -448,4 +662,10 @@ def make_target(name: str, workdir: Path) -> Target:
         return BibImportTarget(workdir)
     if name == "escape":
         return EscapeTarget(workdir)
+    if name == "fmt":
+        return FmtTarget(workdir)
+    if name == "paths":
+        return PathsTarget(workdir)
+    if name == "terminal":
+        return TerminalTarget(workdir)
     raise ValueError(f"unknown target {name!r}; known: {', '.join(TARGET_NAMES)}")

@@ -69,18 +69,34 @@ def template_files(folders: list[Path]) -> list[Path]:
 
 
 def input_fingerprint(root: Path, venue: str, templates: list[Path]) -> str:
-    """SHA-256 over everything a build reads: entries, taxonomy, paper/, templates and the package's code."""
+    """SHA-256 over everything a build reads: entries, taxonomy, paper/, templates and the package's code.
+
+    Runs before the check, so it reads nothing the check would refuse: a link out of the repository counts by
+    where it points, a file larger than an entry may be by its size and time, and only regular files are opened.
+    """
     import hashlib
+
+    from survey.files.limits import MAX_FILE_BYTES
+    from survey.files.repository_paths import escaping_target
 
     package = Path(__file__).resolve().parent
     files = [root / "taxonomy.yaml", *sorted((root / "entries").glob("*.y*ml")),
-             *sorted(p for p in (root / "paper").rglob("*") if p.is_file()),
-             *template_files(templates),
-             *sorted(package.rglob("*.py"))]
+             *sorted((root / "paper").rglob("*")), *template_files(templates), *sorted(package.rglob("*.py"))]
     digest = hashlib.sha256(venue.encode())
     for path in files:
-        if path.is_file():
-            digest.update(str(path).encode() + b"\0" + path.read_bytes() + b"\0")
+        digest.update(str(path).encode() + b"\0")
+        target = escaping_target(path, root) if path.is_relative_to(root) else None
+        if target is not None:
+            digest.update(b"link\0" + str(target).encode() + b"\0")
+        elif path.is_file():
+            info = path.stat()
+            if info.st_size > MAX_FILE_BYTES and not path.is_relative_to(package):
+                digest.update(f"large\0{info.st_size}\0{info.st_mtime_ns}\0".encode())
+                continue
+            with open(path, "rb") as handle:
+                while chunk := handle.read(1 << 16):
+                    digest.update(chunk)
+            digest.update(b"\0")
     return digest.hexdigest()
 
 
@@ -100,8 +116,13 @@ def build(root: Path, venue: str, out: Path, *, pdf: bool = True, final: bool = 
                                                           f"unknown venue '{venue}'",
                                                           f"choose one of {', '.join(sorted(VENUES))}")])
     from survey.compile.build_folder import exclusive_build, finish_interrupted_publish
+    from survey.files.repository_paths import LinkOutOfFolder
     from survey.report.os_errors import describe_os_error
 
+    try:
+        _require_contained_folders(root, out)
+    except LinkOutOfFolder as refused:
+        return BuildResult(False, out, diagnostics=[refused.diagnostic])
     try:
         with exclusive_build(out, progress):
             finished = finish_interrupted_publish(out)
@@ -112,6 +133,17 @@ def build(root: Path, venue: str, out: Path, *, pdf: bool = True, final: bool = 
         problem = describe_os_error(exc, f"cannot build into {out}")
         return BuildResult(False, out, diagnostics=[error(Location(str(exc.filename or out)), problem.code,
                                                           problem.message, problem.hint)])
+
+
+def _require_contained_folders(root: Path, out: Path) -> None:
+    """Raise LinkOutOfFolder when the build folder, the cache or CITATION.cff would take a write out of place."""
+    from survey.files.repository_paths import refuse_link_out, require_contained_folder
+    from survey.load.knowledge_base import display_path
+    from survey.render.citation import CITATION_FILE
+
+    require_contained_folder(out, root, display_path(out))
+    require_contained_folder(root / CACHE_DIR, root, display_path(root / CACHE_DIR))
+    refuse_link_out(root / CITATION_FILE, root, display_path(root / CITATION_FILE))
 
 
 def _build_locked(root: Path, venue: str, out: Path, pdf: bool, final: bool,

@@ -25,8 +25,11 @@ from fuzz.targets import (
     Broken,
     CheckTarget,
     EscapeTarget,
+    FmtTarget,
+    PathsTarget,
     QueryTarget,
     Sample,
+    TerminalTarget,
     YamlTarget,
     line_count,
 )
@@ -291,3 +294,53 @@ def test_fuzz_reproducer_holds_the_replay_command_the_input_and_the_broken_invar
     assert "replay: python3 fuzz/run.py --replay yaml:1:3" in text
     assert "outside-file: line 9 of 2" in text
     assert "b'id: \\xff\\n'" in text and "flip-bytes" in text
+
+
+# --- fmt, the build's path handling, the terminal filter (issue 14) ------------------------------------------------
+
+@pytest.fixture(scope="module")
+def fmt_target(tmp_path_factory: pytest.TempPathFactory) -> FmtTarget:
+    return FmtTarget(tmp_path_factory.mktemp("fmt"))
+
+
+@settings(QUICK, max_examples=60)
+@given(rng=randoms)
+def test_fmt_never_raises_keeps_the_data_and_formats_to_itself_on_mutated_real_entries(
+        fmt_target: FmtTarget, rng: random.Random) -> None:
+    fmt_target.run(fmt_target.generate(rng))
+
+
+@pytest.mark.parametrize("text", ["[a]: 1\nid: x\n", "!!int \u05b7\\cjktext{people&a #&a Null\n",
+                                  "id: x\nk: !!float ''\n"])
+def test_fmt_reports_yaml_its_libraries_cannot_construct_instead_of_crashing(kb: KnowledgeBaseFolder,
+                                                                             text: str) -> None:
+    path = kb.write("odd.yaml", text)
+    run = kb.run("fmt", "--check")
+    assert run.exit_code == 1 and "entries/odd.yaml" in run.output and "error[fmt]" in run.output, run.output
+    assert "internal error" not in run.output and path.read_text(encoding="utf-8") == text
+
+
+@pytest.fixture(scope="module")
+def paths_target(tmp_path_factory: pytest.TempPathFactory) -> PathsTarget:
+    return PathsTarget(tmp_path_factory.mktemp("paths"))
+
+
+@settings(QUICK, max_examples=60)
+@given(rng=randoms)
+def test_planted_links_and_journals_never_change_anything_outside_and_are_refused_exactly_when_they_lead_out(
+        paths_target: PathsTarget, rng: random.Random) -> None:
+    paths_target.run(paths_target.generate(rng))
+
+
+@pytest.fixture(scope="module")
+def terminal_target(tmp_path_factory: pytest.TempPathFactory) -> TerminalTarget:
+    target = TerminalTarget(tmp_path_factory.mktemp("terminal"))
+    target.cli_every = 0  # tests/test_terminal.py drives the real commands
+    return target
+
+
+@settings(QUICK, max_examples=300)
+@given(rng=randoms)
+def test_the_terminal_filter_lets_nothing_active_through_and_keeps_json_meaning(
+        terminal_target: TerminalTarget, rng: random.Random) -> None:
+    terminal_target.run(terminal_target.generate(rng))

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from survey.report.diagnostics import Diagnostic
+from survey.report.diagnostics import Diagnostic, Location
 
 DEFAULT_BASE = "origin/main"
 ENTRIES_DIR = "entries"  # as in survey.load.knowledge_base
@@ -145,7 +145,9 @@ def _read_scans(folder: Path) -> dict[str, Any]:
     import json
 
     try:
-        data = json.loads((folder / _SCANS_FILE).read_text(encoding="utf-8"))
+        from survey.files.repository_paths import read_cache_file
+
+        data = json.loads(read_cache_file(folder / _SCANS_FILE))
         return data if isinstance(data, dict) else {}
     except (OSError, ValueError):
         return {}
@@ -160,6 +162,17 @@ def _write_scans(folder: Path, scans: dict[str, Any]) -> None:
         write_atomically(folder / _SCANS_FILE, json.dumps(scans, sort_keys=True))
     except OSError:
         pass  # the next run scans again
+
+
+def _scan_fields_well_formed(fields: Any) -> bool:
+    """Whether a remembered scan holds the fields, of the types, that `_scan_remembered` writes."""
+    text = (str, type(None))
+    return (isinstance(fields, dict) and isinstance(fields.get("id"), text) and isinstance(fields.get("doi"), text)
+            and isinstance(fields.get("versions"), list) and all(isinstance(v, text) for v in fields["versions"])
+            and isinstance(fields.get("people"), list)
+            and all(isinstance(p, list) and len(p) == 2 and all(isinstance(x, text) for x in p)
+                    for p in fields["people"])
+            and isinstance(fields.get("draws_on"), list) and all(isinstance(d, str) for d in fields["draws_on"]))
 
 
 def _scan_remembered(path: Path, scans: dict[str, Any]) -> Any:
@@ -182,6 +195,11 @@ def _scan_remembered(path: Path, scans: dict[str, Any]) -> Any:
     if isinstance(remembered, list) and len(remembered) == 3 and remembered[:2] == stamp:
         try:
             fields, values, keys = remembered[2]
+            if not _scan_fields_well_formed(fields):
+                raise TypeError("not a scan survey wrote")
+            if not all(type(l) is int and type(c) is int and all(isinstance(k, (str, int)) for k in p)
+                       for p, l, c in [*values, *keys]):
+                raise TypeError("not a source map survey wrote")
             source = SourceMap(shown, {tuple(p): (l, c) for p, l, c in values}, {tuple(p): (l, c) for p, l, c in keys})
             entry = ScannedEntry(source, fields["id"], fields["doi"], [ScannedVersion(d) for d in fields["versions"]],
                                  [ScannedPerson(n, o) for n, o in fields["people"]], list(fields["draws_on"]))
@@ -262,18 +280,30 @@ def _run_key(root: Path, changes: ChangedFiles) -> str:
 def _read_cached(folder: Path, key: str) -> tuple[list[Diagnostic], int] | None:
     import json
 
-    from survey.report.diagnostics import Location, Severity
+    from survey.files.repository_paths import read_cache_file
+    from survey.report.diagnostics import Severity
 
     try:
-        data = json.loads((folder / _CACHE_FILE).read_text(encoding="utf-8"))
-        if data.get("key") != key:
+        data = json.loads(read_cache_file(folder / _CACHE_FILE))
+        if not isinstance(data, dict) or data.get("key") != key or type(data.get("files_checked")) is not int:
             return None
-        diagnostics = [Diagnostic(Location(*d["location"]), Severity(d["severity"]), d["code"], d["message"],
-                                  d["hint"], tuple(Location(*r) for r in d["related"]))
+        diagnostics = [Diagnostic(_cached_location(d["location"]), Severity(d["severity"]), d["code"], d["message"],
+                                  d["hint"], tuple(_cached_location(r) for r in d["related"]))
                        for d in data["diagnostics"]]
-        return diagnostics, int(data["files_checked"])
+        if not all(isinstance(d.code, str) and isinstance(d.message, str) and isinstance(d.hint, (str, type(None)))
+                   for d in diagnostics):
+            return None
+        return diagnostics, data["files_checked"]
     except (OSError, ValueError, KeyError, TypeError):
-        return None
+        return None  # no cache, or not one survey wrote: the check runs
+
+
+def _cached_location(value: Any) -> Location:
+    """A Location from its cached [path, line, column]; TypeError for anything else."""
+    if (isinstance(value, list) and len(value) == 3 and isinstance(value[0], str)
+            and all(type(v) is int for v in value[1:])):
+        return Location(*value)
+    raise TypeError("not a location survey wrote")
 
 
 def _write_cached(folder: Path, key: str, result: ChangedCheck) -> None:

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 from survey.check.completeness import check_completeness
 from survey.check.person_names import check_spellings
+from survey.files import limits
 from survey.load import identifiers, units
 from survey.load.knowledge_base import EntryFile, KnowledgeBase, load_knowledge_base
 from survey.load.model import Entry, Metric, term_fields
@@ -80,8 +81,7 @@ def check_entry_file(entry_file: EntryFile, taxonomy: Taxonomy | None) -> list[D
     data = entry_file.loaded.data
     if isinstance(data, dict):
         out.extend(_check_file_name(entry_file.path, data.get("id")))
-        if _may_hold_long_text(entry_file.path):
-            out.extend(_check_text_lengths(data, entry_file.loaded.source))
+        out.extend(_check_sizes(data, entry_file.loaded.source, _file_size(entry_file.path)))
     if entry_file.checkable is not None and taxonomy is not None:
         found = check_entry(entry_file.checkable, taxonomy)
         written = _metrics_with_a_number(data, entry_file.loaded.source)
@@ -99,25 +99,69 @@ def _metrics_with_a_number(data: Any, source: SourceMap) -> set[Location]:
             if isinstance(metric, dict) and (metric.get("value") is not None or metric.get("range") is not None)}
 
 
-MAX_TEXT = 8_000  # characters in one value: five times the longest real one, and safely below the 200,000
-# characters TeX reads as one line even when every character is escaped into a control sequence
+def _check_sizes(data: dict[str, Any], source: SourceMap, file_size: int) -> list[Diagnostic]:
+    """The limits on one entry (survey.limits): each value, all text together, the people and the metrics.
+
+    Without aliases no value, and no entry, holds more text than its file: the walks are skipped for the usual
+    small file (they would cost a tenth of the check of a large knowledge base).
+    """
+    out = list(_check_text_lengths(data, source)) if source.aliased or file_size > limits.MAX_TEXT else []
+    total = _text_size(data) if source.aliased or file_size > limits.MAX_ENTRY_TEXT else 0
+    if total > limits.MAX_ENTRY_TEXT:
+        out.append(error(source.locate(()), "entry-too-long",
+                         f"the entry holds {total:,} characters of text; at most {limits.MAX_ENTRY_TEXT:,} are allowed",
+                         "an entry summarises a work: keep the essential and point to the source"))
+    people, metrics = data.get("people"), data.get("metrics")
+    if isinstance(people, list):
+        if len(people) > limits.MAX_PEOPLE:
+            out.append(error(source.locate(("people",)), "too-many-people",
+                             f"{len(people):,} people; at most {limits.MAX_PEOPLE} are allowed",
+                             "name the first authors and those the survey cites the work for; its own page lists the rest"))
+        names = sum(len(p["name"]) for p in people if isinstance(p, dict) and isinstance(p.get("name"), str))
+        if names > limits.MAX_NAMES_TEXT:
+            out.append(error(source.locate(("people",)), "names-too-long",
+                             f"the people's names hold {names:,} characters together; BibTeX keeps them in one "
+                             f"string, so at most {limits.MAX_NAMES_TEXT:,} are allowed",
+                             "name the first authors and those the survey cites the work for; its own page lists the rest"))
+    if isinstance(metrics, list) and len(metrics) > limits.MAX_METRICS:
+        out.append(error(source.locate(("metrics",)), "too-many-metrics",
+                         f"{len(metrics):,} metrics; at most {limits.MAX_METRICS} are allowed",
+                         "keep the headline results that the survey compares"))
+    return out
 
 
-def _may_hold_long_text(path: str) -> bool:
-    """False when the file is too small to hold a value over MAX_TEXT (a value is never longer than its file)."""
+MAX_TEXT = limits.MAX_TEXT
+
+
+def _file_size(path: str) -> int:
     import os
 
     try:
-        return os.path.getsize(path) > MAX_TEXT
+        return os.path.getsize(path)
     except OSError:
-        return True
+        return limits.MAX_FILE_BYTES  # unknown: walk
+
+
+def _text_size(data: Any) -> int:
+    """Characters of text in `data`, counting an alias as often as it is used (as the later stages would)."""
+    total, pending = 0, [data]
+    while pending:  # iteratively: the loader bounds depth, this need not rely on it
+        value = pending.pop()
+        if isinstance(value, str):
+            total += len(value)
+        elif isinstance(value, dict):
+            total += sum(len(k) for k in value if isinstance(k, str))
+            pending.extend(value.values())
+        elif isinstance(value, list):
+            pending.extend(value)
+    return total
 
 
 def _check_text_lengths(data: Any, source: SourceMap, path: DataPath = ()) -> Iterator[Diagnostic]:
     if isinstance(data, str):
-        if len(data) > MAX_TEXT:
+        if len(data) > limits.MAX_TEXT:
             yield error(source.locate(path), "text-too-long",
-                        f"a value of {len(data):,} characters; at most {MAX_TEXT:,} are allowed",
+                        f"a value of {len(data):,} characters; at most {limits.MAX_TEXT:,} are allowed",
                         "an entry summarises a work: keep the essential sentence and point to the source")
     elif isinstance(data, dict):
         for key, value in data.items():
@@ -316,7 +360,10 @@ def _check_metric(entry: Entry, index: int, metric: Metric, taxonomy: Taxonomy) 
         out.append(error(entry.locate(*here, "unit"), "unknown-unit",
                          f"unit '{one_line(metric.unit)}' is not a known unit",
                          f"did you mean '{guess}'?" if guess else
-                         "write units such as x, %, TOPS/W, GOPS/mm^2, uJ/token, ms, GB/s"))
+                         "write units such as x, %, TOPS/W, GOPS/mm^2, uJ/token, ms, GB/s"
+                         + ("" if units.simple_enough(metric.unit) else
+                            f" (at most {limits.MAX_UNIT_CHARS} characters and {limits.MAX_UNIT_POWERS} powers, "
+                            "each a whole number of at most two digits: mm^2, not 10^10^10)")))
     elif kind is not None and kind.dimension and not units.same_dimension(metric.unit, kind.dimension):
         guess = units.suggest_unit(metric.unit, kind.dimension, _canonical_units(taxonomy))
         out.append(error(entry.locate(*here, "unit"), "unit-dimension",

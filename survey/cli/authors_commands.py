@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 import click
 
 from survey.cli.context import Context
+from survey.report.terminal import echo
 
 if TYPE_CHECKING:
     from survey.derive.authors import AuthorList
@@ -52,11 +53,11 @@ def authors_command(obj: Context, fmt: str, show_all: bool, cff: bool, check_onl
     _report(diagnostics + list(everyone.diagnostics))
     shown = everyone if show_all else everyone.listed()
     if fmt == "json":
-        click.echo(_as_json(shown))
+        echo(_as_json(shown))
     elif fmt == "csv":
-        click.echo(_as_csv(shown), nl=False)
+        echo(_as_csv(shown), nl=False)
     else:
-        click.echo(_as_text(shown, everyone, show_all), nl=False)
+        echo(_as_text(shown, everyone, show_all), nl=False)
 
 
 def _write_cff(obj: Context) -> None:
@@ -67,7 +68,7 @@ def _write_cff(obj: Context) -> None:
     _report(diagnostics)
     if path is None:
         sys.exit(1)
-    click.echo(f"wrote {display_path(path)}")
+    echo(f"wrote {display_path(path)}")
 
 
 def _check_cff(obj: Context) -> None:
@@ -82,7 +83,7 @@ def _check_cff(obj: Context) -> None:
 
 def _report(diagnostics: list[Diagnostic]) -> None:
     for diagnostic in sorted(diagnostics, key=lambda d: d.sort_key()):
-        click.echo(diagnostic.as_text(), err=True)
+        echo(diagnostic.as_text(), err=True)
 
 
 def _as_text(shown: AuthorList, everyone: AuthorList, show_all: bool) -> str:

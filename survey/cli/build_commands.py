@@ -8,6 +8,7 @@ from pathlib import Path
 import click
 
 from survey.cli.context import Context
+from survey.report.terminal import echo
 
 
 @click.command("build")
@@ -32,19 +33,19 @@ def build_command(obj: Context, venue: str, out: Path, no_pdf: bool, final: bool
 
     def progress(message: str) -> None:
         if not quiet:
-            click.echo(f"survey build: {message}", err=True)
+            echo(f"survey build: {message}", err=True)
 
     with units.memo_file(obj.unit_memo):
         result = build(obj.root, venue, out, pdf=not no_pdf, final=final, progress=progress)
     for diagnostic in sorted(result.diagnostics, key=Diagnostic.sort_key):
-        click.echo(diagnostic.as_text(), err=True)
+        echo(diagnostic.as_text(), err=True)
     if result.diagnostics:
-        click.echo(f"survey build: {summary(result.diagnostics)}", err=True)
+        echo(f"survey build: {summary(result.diagnostics)}", err=True)
     if not result.ok:
         if not result.sources:
-            click.echo("survey build: not built; fix the errors above", err=True)
+            echo("survey build: not built; fix the errors above", err=True)
         sys.exit(1)
-    click.echo(str(result.pdf) if result.pdf else str(out))
+    echo(str(result.pdf) if result.pdf else str(out))
 
 
 COMMANDS = [build_command]

@@ -8,6 +8,7 @@ from pathlib import Path
 import click
 
 from survey.cli.context import Context
+from survey.report.terminal import echo
 
 
 @click.command("check")
@@ -38,7 +39,7 @@ def check_command(obj: Context, paths: tuple[Path, ...], fmt: str, changed: bool
             raise click.UsageError(f"{path}: no such file or folder")
     with units.memo_file(obj.unit_memo):
         result = check(obj.root, paths)
-    click.echo(render(result.diagnostics, fmt, result.files_checked), nl=False)
+    echo(render(result.diagnostics, fmt, result.files_checked), nl=False)
     sys.exit(1 if result.errors else 0)
 
 
@@ -48,7 +49,7 @@ def schema_command(obj: Context) -> None:
     """Print the JSON Schema of an entry (generated from the model and the taxonomy's terms)."""
     from survey.render.schema import entry_schema_json
 
-    click.echo(entry_schema_json(obj.root), nl=False)
+    echo(entry_schema_json(obj.root), nl=False)
 
 
 COMMANDS = [check_command, schema_command]

@@ -10,6 +10,7 @@ import click
 
 from survey.cli.context import Context
 from survey.files.cache_folder import CACHE_DIR
+from survey.report.terminal import echo, shown_path
 
 
 def _taxonomy(root: Path) -> Any:
@@ -27,10 +28,21 @@ def _taxonomy(root: Path) -> Any:
 
 
 def _read_input(source: str) -> str:
-    if source == "-":
-        return click.get_text_stream("stdin").read()
+    """The text of a .bib file (or standard input), at most survey.limits.MAX_BIB_BYTES of it."""
+    from survey.files.limits import MAX_BIB_BYTES
+
     try:
-        return Path(source).read_text(encoding="utf-8-sig")
+        if source == "-":
+            raw = click.get_binary_stream("stdin").read(MAX_BIB_BYTES + 1)
+        else:
+            if not Path(source).is_file():
+                raise click.UsageError(f"{source}: not a regular file")
+            with open(source, "rb") as handle:
+                raw = handle.read(MAX_BIB_BYTES + 1)
+        if len(raw) > MAX_BIB_BYTES:
+            raise click.UsageError(f"{source}: larger than the {MAX_BIB_BYTES >> 20} MiB limit on a .bib file; "
+                                   "split it and import the parts")
+        return raw.decode("utf-8-sig").replace("\r\n", "\n").replace("\r", "\n")  # as reading text would
     except (OSError, UnicodeDecodeError) as exc:
         raise click.UsageError(f"{source}: cannot read: {exc}") from exc
 
@@ -109,7 +121,7 @@ def new_command(obj: Context, entry_id: str | None, entry_type: str | None, titl
                                    "(choose another --id, or edit that file)") from None
     from survey.load.knowledge_base import display_path
 
-    click.echo(f"created {display_path(path)}; edit it, then run: survey check {display_path(path)}")
+    echo(f"created {display_path(path)}; edit it, then run: survey check {display_path(path)}")
 
 
 def _draft_from_bibtex(source: str) -> dict[str, Any]:
@@ -160,13 +172,13 @@ def import_bib_command(obj: Context, bib_file: str, entry_type: str, dry_run: bo
         if outcome.path is not None:
             message = message.replace(str(outcome.path), display_path(outcome.path))
         label = {"created": "", "skipped": "skipped: ", "failed": "error: "}[outcome.status]
-        click.echo(f"{shown}:{outcome.line}: {label}[{outcome.key}] {message}")
+        echo(f"{shown}:{outcome.line}: {label}[{outcome.key}] {message}")
         for warning in outcome.warnings:
-            click.echo(f"{shown}:{outcome.line}: warning[bib-name] record '{outcome.key}': {warning}")
+            echo(f"{shown}:{outcome.line}: warning[bib-name] record '{outcome.key}': {warning}")
     counts = {status: sum(o.status == status for o in outcomes) for status in ("created", "skipped", "failed")}
     verb = "would be created" if dry_run else "created"
-    click.echo(f"{counts['created']} {verb}, {counts['skipped']} skipped as already present, "
-               f"{counts['failed']} failed, of {len(outcomes)} records")
+    echo(f"{counts['created']} {verb}, {counts['skipped']} skipped as already present, "
+         f"{counts['failed']} failed, of {len(outcomes)} records")
     sys.exit(1 if counts["failed"] else 0)
 
 
@@ -187,19 +199,19 @@ def fmt_command(obj: Context, paths: tuple[Path, ...], check_only: bool) -> None
     changed = failed = 0
     for path in files:
         result = format_file(path, check_only, obj.root)
-        shown = display_path(path)
+        shown = shown_path(display_path(path))
         if result.error is not None:
             failed += 1
             where = f"{shown}:{result.error.line}:{result.error.column}" if result.error.line else shown
-            click.echo(f"{where}: error[fmt] {result.error}; the file was left as it is")
+            echo(f"{where}: error[fmt] {result.error}; the file was left as it is")
         elif result.changed:
             changed += 1
-            click.echo(f"{'would reformat' if check_only else 'reformatted'} {shown}")
+            echo(f"{'would reformat' if check_only else 'reformatted'} {shown}")
     unchanged = len(files) - changed - failed
     verb = "would be reformatted" if check_only else "reformatted"
-    click.echo(f"{changed} file{'s' if changed != 1 else ''} {verb}, {unchanged} unchanged"
-               + (f", {failed} could not be read" if failed else "")
-               + ("; run `survey fmt` to fix" if check_only and changed else ""))
+    echo(f"{changed} file{'s' if changed != 1 else ''} {verb}, {unchanged} unchanged"
+         + (f", {failed} could not be read" if failed else "")
+         + ("; run `survey fmt` to fix" if check_only and changed else ""))
     sys.exit(1 if failed or (check_only and changed) else 0)
 
 
@@ -216,7 +228,7 @@ def run_changed_check(obj: Context, paths: tuple[Path, ...], base: str | None, f
             result = check_changed(obj.root, base, cache_folder=obj.root / CACHE_DIR)
     except GitError as exc:
         raise click.UsageError(f"--changed needs a git repository and a known base ref: {exc}") from exc
-    click.echo(render(result.diagnostics, fmt, result.files_checked), nl=False)
+    echo(render(result.diagnostics, fmt, result.files_checked), nl=False)
     sys.exit(1 if result.errors else 0)
 
 

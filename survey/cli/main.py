@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import click
 
 from survey import __version__
 from survey.cli.context import Context
+from survey.files.repository_paths import LinkOutOfFolder
+from survey.report.terminal import echo, shown_path, terminal_text
 
 
 class SurveyGroup(click.Group):
@@ -18,8 +21,14 @@ class SurveyGroup(click.Group):
 
         try:
             return super().invoke(ctx)
-        except (click.exceptions.Exit, click.ClickException, click.Abort, SystemExit, KeyboardInterrupt):
+        except click.ClickException as exc:
+            exc.message = terminal_text(exc.message)  # names a file or value from the knowledge base
             raise
+        except (click.exceptions.Exit, click.Abort, SystemExit, KeyboardInterrupt):
+            raise
+        except LinkOutOfFolder as refused:  # a link committed where survey writes: refused before any write
+            echo(refused.diagnostic.as_text(), err=True)
+            ctx.exit(1)
         except BrokenPipeError:  # `survey query ... | head`: the reader has gone; nothing more to say
             os.dup2(os.open(os.devnull, os.O_WRONLY), 1)
             ctx.exit(0)
@@ -28,15 +37,15 @@ class SurveyGroup(click.Group):
 
             problem = describe_os_error(exc, f"survey {ctx.invoked_subcommand or ''}".strip())
             where = exc.filename or (ctx.obj.root if ctx.obj else ".")
-            click.echo(f"{where}: error[{problem.code}] {problem.message}\n  hint: {problem.hint}", err=True)
+            echo(f"{shown_path(where)}: error[{problem.code}] {problem.message}\n  hint: {problem.hint}", err=True)
             ctx.exit(1)
         except Exception as exc:
             if os.environ.get("SURVEY_DEBUG"):
                 raise
             report = _save_crash_report()
-            click.echo(f"survey: internal error: {type(exc).__name__}: {exc}\n"
-                       f"  hint: this is a bug in survey, not in your files; please report it with {report} "
-                       f"(SURVEY_DEBUG=1 shows the traceback here)", err=True)
+            echo(f"survey: internal error: {type(exc).__name__}: {exc}\n"
+                 f"  hint: this is a bug in survey, not in your files; please report it with {report} "
+                 f"(SURVEY_DEBUG=1 shows the traceback here)", err=True)
             ctx.exit(3)
         return None
 
@@ -61,6 +70,12 @@ def main(ctx: click.Context, root: Path) -> None:
     if not root.is_dir():
         raise click.UsageError(f"--root {root}: no such folder")
     ctx.obj = Context(root)
+    if ctx.invoked_subcommand is not None and "--help" not in ctx.args:
+        from survey.cli.context import CACHE_DIR
+        from survey.files.repository_paths import require_contained_folder
+
+        # every command may write a cache there (the unit memo, the query index); SurveyGroup reports a refusal
+        require_contained_folder(root / CACHE_DIR, root, os.path.normpath(root / CACHE_DIR))
 
 
 def _register() -> None:

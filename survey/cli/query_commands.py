@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any, NoReturn
 import click
 
 from survey.cli.context import Context
+from survey.report.terminal import echo
 
 if TYPE_CHECKING:
     from survey.query.index import QueryIndex
@@ -17,7 +18,7 @@ _FORMATS = ("table", "json", "csv", "yaml", "bibtex", "markdown")
 
 
 def _fail(message: str, status: int = 2) -> NoReturn:
-    click.echo(message, err=True)
+    echo(message, err=True)
     sys.exit(status)
 
 
@@ -31,9 +32,9 @@ def _index(obj: Context, use_cache: bool = True) -> QueryIndex:
     except KnowledgeBaseUnusable as problem:
         _fail(f"error: {problem}", 1)
     if index.skipped:
-        click.echo(f"note: {len(index.skipped)} entry file(s) do not fit the entry model and are left out "
-                   f"({', '.join(index.skipped[:3])}{', ...' if len(index.skipped) > 3 else ''}); run `survey check`",
-                   err=True)
+        echo(f"note: {len(index.skipped)} entry file(s) do not fit the entry model and are left out "
+             f"({', '.join(index.skipped[:3])}{', ...' if len(index.skipped) > 3 else ''}); run `survey check`",
+             err=True)
     return index
 
 
@@ -96,9 +97,9 @@ def query_command(obj: Context, expression: tuple[str, ...], fmt: str, sort: str
             columns = [*DEFAULT_COLUMNS[:-1], column, DEFAULT_COLUMNS[-1]]
     if limit is not None:
         records = records[:limit]
-    click.echo(render(records, fmt, index, columns), nl=False)
+    echo(render(records, fmt, index, columns), nl=False)
     if fmt == "table":
-        click.echo(f"{len(records)} of {len(index.records)} entries", err=True)
+        echo(f"{len(records)} of {len(index.records)} entries", err=True)
 
 
 @click.command("show")
@@ -113,7 +114,7 @@ def show_command(obj: Context, entry_id: str) -> None:
     if record is None:
         close = difflib.get_close_matches(entry_id, [r["id"] for r in index.records], n=1, cutoff=0.5)
         _fail(f"error: no entry '{entry_id}'" + (f"; did you mean '{close[0]}'?" if close else ""))
-    click.echo(to_card(record, index.full(record), index), nl=False)
+    echo(to_card(record, index.full(record), index), nl=False)
 
 
 @click.command("stats")
@@ -131,7 +132,7 @@ def stats_command(obj: Context, expression: tuple[str, ...], fmt: str) -> None:
     index = _index(obj)
     stats = build_stats(_select(index, expression), index)
     if fmt == "json":
-        click.echo(to_json(asdict(stats)), nl=False)
+        echo(to_json(asdict(stats)), nl=False)
         return
     header = ["challenge / memory", *stats.columns]
     rows = [[label, *(str(n) if n else "-" for n in counts)] for label, counts in zip(stats.rows, stats.matrix)]
@@ -139,15 +140,15 @@ def stats_command(obj: Context, expression: tuple[str, ...], fmt: str) -> None:
         lines = [f"**{stats.entries} entries**", ""]
         lines += [f"- **{facet}**: " + ", ".join(f"{label} {n}" for label, n in counts)
                   for facet, counts in stats.facets.items() if counts]
-        click.echo("\n".join(lines) + "\n\n" + to_markdown(header, rows), nl=False)
+        echo("\n".join(lines) + "\n\n" + to_markdown(header, rows), nl=False)
     else:
         lines = [f"{stats.entries} entries"]
         lines += [f"{facet + ':':<14}" + ", ".join(f"{label} {n}" for label, n in counts)
                   for facet, counts in stats.facets.items() if counts]
-        click.echo("\n".join(lines) + "\n" + to_table(header, rows, title="Entries per challenge and memory"),
-                   nl=False)
-    click.echo(f"\n{len(stats.empty)} empty cells (challenge x memory): "
-               + "; ".join(f"{c} x {m}" for c, m in stats.empty))
+        echo("\n".join(lines) + "\n" + to_table(header, rows, title="Entries per challenge and memory"),
+             nl=False)
+    echo(f"\n{len(stats.empty)} empty cells (challenge x memory): "
+         + "; ".join(f"{c} x {m}" for c, m in stats.empty))
 
 
 @click.command("export")
@@ -170,7 +171,7 @@ def export_command(obj: Context, fmt: str, output: str | None) -> None:
         with open(output, "w", encoding="utf-8", newline="") as handle:
             handle.write(text)
     else:
-        click.echo(text, nl=False)
+        echo(text, nl=False)
 
 
 def _metric(index: QueryIndex, name: str) -> str:
@@ -245,20 +246,20 @@ def _print_comparison(result: Any, index: QueryIndex, fmt: str) -> None:
             rows.append([label, str(rank), point.entry_id, *values, reported, point.title])
     left = [f"{entry_id} (no {', '.join(missing)})" for entry_id, missing in result.left_out]
     if fmt == "json":
-        click.echo(to_json({"kinds": list(result.kinds), "iso": list(result.iso),
-                            "rows": [dict(zip(header, row)) for row in rows],
-                            "left_out": [{"id": i, "missing": m} for i, m in result.left_out]}), nl=False)
+        echo(to_json({"kinds": list(result.kinds), "iso": list(result.iso),
+                      "rows": [dict(zip(header, row)) for row in rows],
+                      "left_out": [{"id": i, "missing": m} for i, m in result.left_out]}), nl=False)
         return
     if fmt == "csv":
-        click.echo(to_csv(header, rows), nl=False)
+        echo(to_csv(header, rows), nl=False)
     elif fmt == "markdown":
-        click.echo(to_markdown(header, rows), nl=False)
+        echo(to_markdown(header, rows), nl=False)
     else:  # titles would crowd the terminal; ids identify the works
-        click.echo(to_table(header[:-1], [row[:-1] for row in rows]), nl=False)
+        echo(to_table(header[:-1], [row[:-1] for row in rows]), nl=False)
     if left and fmt != "csv":
-        click.echo(f"Left out for missing conditions ({len(left)}): " + "; ".join(left))
+        echo(f"Left out for missing conditions ({len(left)}): " + "; ".join(left))
     elif left:
-        click.echo(f"left out for missing conditions: {'; '.join(left)}", err=True)
+        echo(f"left out for missing conditions: {'; '.join(left)}", err=True)
 
 
 def _reported(metric: dict[str, Any]) -> str:

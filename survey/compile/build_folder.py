@@ -18,6 +18,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from survey.files.atomic_write import write_atomically
+from survey.files.repository_paths import read_cache_file
 
 LOCK_FILE = ".survey-build.lock"
 JOURNAL_FILE = ".survey-publish.json"
@@ -31,7 +32,8 @@ def exclusive_build(out: Path, progress: Callable[[str], None] = lambda message:
     import fcntl
 
     out.mkdir(parents=True, exist_ok=True)
-    with open(out / LOCK_FILE, "a+", encoding="utf-8") as handle:
+    descriptor = os.open(out / LOCK_FILE, os.O_RDWR | os.O_CREAT | os.O_NOFOLLOW, 0o666)  # a link is refused
+    with os.fdopen(descriptor, "r+", encoding="utf-8") as handle:
         try:
             fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
@@ -58,15 +60,16 @@ def finish_interrupted_publish(out: Path) -> list[str]:
     """Complete the renames a killed build left in its journal, and drop stray copies; the names renamed."""
     journal = out / JOURNAL_FILE
     renamed: list[str] = []
-    if journal.is_file():
+    if journal.is_file() or journal.is_symlink():
         try:
-            pairs = json.loads(journal.read_text(encoding="utf-8"))["renames"]
+            pairs = json.loads(read_cache_file(journal))["renames"]
         except (ValueError, KeyError, TypeError, OSError):
             pairs = []  # a journal is written atomically; one that does not read was not written by survey
-        for copy, name in pairs:
-            if not all(isinstance(p, str) and _inside(p) for p in (copy, name)):
-                continue  # survey writes only names inside the folder
-            if (out / copy).is_file():
+        for pair in pairs if isinstance(pairs, list) else []:
+            if not (isinstance(pair, list) and len(pair) == 2 and all(_inside(out, p) for p in pair)):
+                continue  # survey writes only pairs of names inside the folder, reached through no link
+            copy, name = pair
+            if (out / copy).is_file() and not (out / copy).is_symlink():
                 os.replace(out / copy, out / name)
                 renamed.append(name)
         journal.unlink()
@@ -75,9 +78,19 @@ def finish_interrupted_publish(out: Path) -> list[str]:
     return renamed
 
 
-def _inside(name: str) -> bool:
+def _inside(out: Path, name: object) -> bool:
+    """Whether a journal's `name` is a path in `out` that passes through no symbolic link."""
+    if not isinstance(name, str) or not name or "\0" in name:
+        return False
     path = Path(name)
-    return not path.is_absolute() and ".." not in path.parts
+    if path.is_absolute() or ".." in path.parts:
+        return False
+    current = out
+    for part in path.parts[:-1]:
+        current = current / part
+        if current.is_symlink():
+            return False
+    return True
 
 
 def publish(work: Path, out: Path, names: list[str]) -> None:

@@ -17,6 +17,8 @@ from typing import Any
 
 from pydantic import BaseModel
 
+from survey.files.limits import MAX_FILE_BYTES
+
 
 class FormatError(Exception):
     """The file is not YAML that can be formatted; `line` is 1-based (0 when unknown)."""
@@ -75,8 +77,19 @@ def _canonical_keys(keys: list[Any], model: type[BaseModel] | None) -> list[Any]
     return sorted(keys, key=lambda k: (0, order[k]) if isinstance(k, str) and k in order else (1, 0))
 
 
+# What the loader refuses for its limits (survey.limits): ruamel.yaml and PyYAML would expand the aliases, recurse
+# into the nesting or read the whole file, for minutes or until they crash.
+_LIMIT_CODES = ("file-too-large", "alias-expansion", "too-deep")
+
+
 def format_text(text: str) -> str:
-    """The canonical form of one entry's YAML text."""
+    """The canonical form of one entry's YAML text; FormatError for text beyond the loader's limits."""
+    from survey.load.yamlsource import parse_yaml
+
+    beyond = [d for d in parse_yaml(text.encode("utf-8"), "").diagnostics if d.code in _LIMIT_CODES]
+    if beyond:
+        raise FormatError(f"{beyond[0].message}; {beyond[0].hint}" if beyond[0].hint else beyond[0].message,
+                          beyond[0].location.line, beyond[0].location.column)
     yaml = _yaml()
     model = _entry_model()
     original = _load(yaml, text)
@@ -105,6 +118,11 @@ def format_file(path: Path, check_only: bool, root: Path) -> FormatResult:
     if not path.is_file():
         return FormatResult(path, False, FormatError("it is not a regular file"))
     try:
+        size = path.stat().st_size
+        if size > MAX_FILE_BYTES:
+            return FormatResult(path, False, FormatError(
+                f"file is {size / (1 << 20):.1f} MiB, larger than the {MAX_FILE_BYTES >> 20} MiB limit; an entry is a "
+                "short YAML file", 1, 1))
         text = path.read_text(encoding="utf-8")
         formatted = format_text(text)
     except FormatError as exc:
@@ -128,12 +146,22 @@ def _load(yaml: Any, text: str) -> Any:
         raise FormatError(message, mark.line + 1 if mark else 0, mark.column + 1 if mark else 0) from exc
     except YAMLError as exc:
         raise FormatError(" ".join(str(exc).split())) from exc
+    except (ValueError, TypeError, ArithmeticError, LookupError, AttributeError) as exc:
+        # ruamel.yaml's constructors fail in many ways on explicitly tagged text (`!!int text`, `!!float ''`)
+        raise FormatError(f"cannot read the file as plain YAML data ({' '.join(str(exc).split())[:200]}); run "
+                          "`survey check` on it for the place") from exc
 
 
 def _plain(text: str) -> Any:
     import yaml
 
-    return yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+    try:
+        return yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+    except (yaml.YAMLError, ValueError, TypeError, ArithmeticError, LookupError, AttributeError) as exc:
+        mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
+        problem = getattr(exc, "problem", None) or " ".join(str(exc).split())[:200]
+        raise FormatError(f"cannot read the file as plain YAML data: {problem}", mark.line + 1 if mark else 0,
+                          mark.column + 1 if mark else 0) from exc
 
 
 def _is_block_map(node: Any) -> bool:

@@ -229,7 +229,10 @@ def check_draft(draft: Draft, taxonomy: Taxonomy) -> Draft:
 def write_new_entry(root: Path, draft: Draft, taxonomy: Taxonomy) -> Path:
     """Write entries/<id>.yaml from `draft`; FileExistsError when it exists (never overwrites)."""
     text = render_entry(check_draft(draft, taxonomy), taxonomy)
+    from survey.files.repository_paths import refuse_link_out
+
     path = root / "entries" / f"{draft['id']}.yaml"
+    refuse_link_out(path.parent, root, "entries")  # a committed link `entries` would take the write outside
     path.parent.mkdir(parents=True, exist_ok=True)
     with path.open("x", encoding="utf-8") as handle:  # "x": fails instead of overwriting
         handle.write(text)
@@ -257,6 +260,8 @@ def talk_role(taxonomy: Taxonomy, entry_type: str | None) -> str:
 def prompt_missing(draft: Draft, taxonomy: Taxonomy, ask: Callable[..., Any]) -> Draft:
     """Ask for what the draft lacks, offering the taxonomy's terms; `ask` is click.prompt (or a stand-in)."""
     import click
+
+    from survey.report.terminal import echo
 
     out = dict(draft)
     if not out.get("type"):
@@ -294,7 +299,7 @@ def prompt_missing(draft: Draft, taxonomy: Taxonomy, ask: Callable[..., Any]) ->
                 out[name] = terms if many else (terms[0] if terms else None)
                 break
             except DraftError as exc:
-                click.echo(f"  {exc}", err=True)
+                echo(f"  {exc}", err=True)
     if not out.get("id"):
         suggested = derive_id(out.get("title") or "", [p["name"] for p in out.get("people", [])], out.get("year"))
         out["id"] = ask("Entry id (file name)", default=suggested).strip()

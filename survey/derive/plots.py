@@ -88,17 +88,43 @@ def _figures_key(views: SurveyViews, trends: Trends | None = None) -> str:
 
 
 def _remembered_figures(stored: Path, folder: Path) -> list[Figure] | None:
-    import json
-    import shutil
+    """The figures of an earlier build with the same inputs, copied into `folder`; None unless all are as written.
 
-    try:
-        listed = json.loads((stored / "figures.json").read_text(encoding="utf-8"))
-        figures = [Figure(**item) for item in listed]
-        for figure in figures:
-            shutil.copyfile(stored / figure.file_name, folder / figure.file_name)
-    except (OSError, ValueError, TypeError):
+    Nothing in the cache is trusted beyond its shape: a listing that is not the one survey writes, a file name
+    that leaves the cache entry, or a link in place of a file means drawing the figures again.
+    """
+    import json
+
+    from survey.files.repository_paths import read_cache_file
+
+    if stored.is_symlink():
         return None
-    return figures
+    try:
+        listed = json.loads(read_cache_file(stored / "figures.json"))
+        figures = [_figure_from_cache(item) for item in listed] if isinstance(listed, list) else None
+        if not figures or any(figure is None for figure in figures):
+            return None
+        copies = {figure.file_name: read_cache_file(stored / figure.file_name) for figure in figures if figure}
+    except (OSError, ValueError):
+        return None
+    for name, data in copies.items():
+        (folder / name).write_bytes(data)
+    return [figure for figure in figures if figure is not None]
+
+
+def _figure_from_cache(item: object) -> Figure | None:
+    """A Figure from its cached fields, or None when they are not what survey writes."""
+    types: dict[str, type | tuple[type, ...]] = {"name": str, "file_name": str, "caption": str, "entry_ids": list, "width_in": (int, float),
+             "height_in": (int, float), "wide": bool}
+    if not isinstance(item, dict) or set(item) != set(types):
+        return None
+    if not all(isinstance(item[key], kind) for key, kind in types.items()):
+        return None
+    if not all(isinstance(e, str) for e in item["entry_ids"]) or Path(item["file_name"]).name != item["file_name"]:
+        return None
+    if item["file_name"] in ("", ".", "..", "figures.json"):
+        return None
+    return Figure(**item)
 
 
 def _remember_figures(stored: Path, folder: Path, figures: list[Figure]) -> None:
@@ -113,9 +139,12 @@ def _remember_figures(stored: Path, folder: Path, figures: list[Figure]) -> None
         for figure in figures:  # atomically: another build may be reading this cache at the same time
             write_atomically(stored / figure.file_name, (folder / figure.file_name).read_bytes())
         write_atomically(stored / "figures.json", json.dumps([dataclasses.asdict(f) for f in figures]))
-        older = sorted((p for p in stored.parent.iterdir() if p != stored), key=lambda p: p.stat().st_mtime)
+        older = sorted((p for p in stored.parent.iterdir() if p != stored), key=lambda p: p.lstat().st_mtime)
         for old in older[:-_FIGURE_SETS_KEPT + 1]:
-            shutil.rmtree(old, ignore_errors=True)
+            if old.is_symlink() or not old.is_dir():
+                old.unlink(missing_ok=True)  # only the link goes, never what it names
+            else:
+                shutil.rmtree(old, ignore_errors=True)
     except OSError:
         pass  # no cache: the next build draws them again
 

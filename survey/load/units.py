@@ -22,6 +22,9 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+from survey.files.limits import MAX_UNIT_CHARS, MAX_UNIT_POWERS
+from survey.files.repository_paths import read_cache_file
+
 _DEFINITIONS = """
 operation = [operation] = op = OP = ops
 OPS = operation / second
@@ -62,10 +65,25 @@ def _prepare(text: str) -> str:
     return _POWER.sub(r"^\1", text)  # mm2 -> mm^2
 
 
+# A power: `^` or `**`, then what it raises to. Only a signed whole number of at most two digits is allowed, of
+# a name or a number (not of a parenthesis, and not followed by another power): `10^10^10` or `((10^99)^99)^99`
+# would have pint compute numbers of millions of digits, which takes minutes.
+_POWER_OPERATOR = re.compile(r"\^|\*\*")
+_PLAIN_POWER = re.compile(r"[\w.]\s*(?:\^|\*\*)\s*[-+]?\d{1,2}(?![\d.]|\s*(?:\^|\*\*))")
+
+
+def simple_enough(text: str) -> bool:
+    """Whether `text` is within the limits on a unit (survey.limits), so that reading it takes microseconds."""
+    prepared = _prepare(text)
+    powers = len(_POWER_OPERATOR.findall(prepared))
+    return (len(text) <= MAX_UNIT_CHARS and powers <= MAX_UNIT_POWERS
+            and len(_PLAIN_POWER.findall(prepared)) == powers)
+
+
 @lru_cache(maxsize=4096)
 def parse_unit(text: str) -> Any | None:
-    """A pint Unit for `text`, or None when pint cannot read it."""
-    if not text or not text.strip():
+    """A pint Unit for `text`, or None when pint cannot read it (or it is beyond the limits on a unit)."""
+    if not text or not text.strip() or not simple_enough(text):
         return None
     ureg = registry()
     try:
@@ -144,12 +162,26 @@ def _memo_key() -> str:
 
 def _read_memo(path: Path) -> None:
     try:
-        stored = json.loads(path.read_text(encoding="utf-8"))
-        if stored.get("key") == _memo_key():
-            for text, value in stored["units"].items():
-                _FACTS.setdefault(text, UnitFacts(value[0], float(value[1])) if value else None)
-    except (OSError, ValueError, KeyError, TypeError, IndexError, AttributeError):
-        pass  # no memo yet, or an unreadable one: it is rebuilt
+        stored = json.loads(read_cache_file(path))
+        if not isinstance(stored, dict) or stored.get("key") != _memo_key() or not isinstance(stored.get("units"), dict):
+            return
+        read = {text: _memo_facts(value) for text, value in stored["units"].items()}
+    except (OSError, ValueError, TypeError):
+        return  # no memo yet, or one not written by survey: it is rebuilt
+    for text, found in read.items():
+        if simple_enough(text):
+            _FACTS.setdefault(text, found)
+
+
+def _memo_facts(value: Any) -> UnitFacts | None:
+    """The facts a memo holds for one unit; TypeError when they are not of the shape survey writes."""
+    if value is None:
+        return None
+    if (isinstance(value, list) and len(value) == 2 and isinstance(value[0], str)
+            and isinstance(value[1], (int, float)) and not isinstance(value[1], bool)
+            and math.isfinite(value[1]) and value[1] != 0):
+        return UnitFacts(value[0], float(value[1]))
+    raise TypeError("not a memo written by survey")
 
 
 @contextmanager

@@ -15,11 +15,10 @@ from typing import Any, cast
 
 import yaml
 
+from survey.files.limits import MAX_DEPTH, MAX_FILE_BYTES, MAX_NODES
 from survey.report.diagnostics import Diagnostic, Location, error
 
-MAX_BYTES = 1 << 20  # an entry of 1 MiB is already a hundred times larger than a real one
-MAX_DEPTH = 64
-MAX_NODES = 200_000  # after alias expansion
+MAX_BYTES = MAX_FILE_BYTES  # the limits live in survey.limits, shared with fmt, import-bib and the check
 
 Path = tuple[str | int, ...]
 
@@ -43,6 +42,7 @@ class SourceMap:
     path: str
     values: dict[Path, tuple[int, int]] = field(default_factory=dict)
     keys: dict[Path, tuple[int, int]] = field(default_factory=dict)
+    aliased: bool = False  # an alias was used: the data may hold more text than the file
 
     def locate(self, path: Path, *, key: bool = False) -> Location:
         """The location of `path`, or of its nearest written ancestor."""
@@ -320,6 +320,7 @@ def _build(text: str, source: SourceMap, diagnostics: list[Diagnostic]) -> Any:
                     raise _Abort(error(Location(path, *mark), "yaml-syntax",
                                        f"alias '*{event.anchor}' refers to no finished anchor"))
                 value, size = anchors[event.anchor]
+                source.aliased = True
                 total += size
                 if total > MAX_NODES:
                     raise _Abort(_expansion_error(Location(path, *mark)))

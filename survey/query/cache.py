@@ -16,6 +16,7 @@ from typing import Any
 
 from survey.files.atomic_write import write_atomically
 from survey.files.cache_folder import CACHE_DIR
+from survey.files.repository_paths import read_cache_file
 from survey.load.taxonomy import Taxonomy, Term, Vocabulary
 from survey.query.index import QueryIndex
 from survey.query.records import stored
@@ -39,6 +40,9 @@ class KnowledgeBaseUnusable(Exception):
 
 def load_index(root: Path, use_cache: bool = True) -> QueryIndex:
     """The query index of the knowledge base at `root`, from the cache when it is current."""
+    from survey.files.repository_paths import require_contained_folder
+
+    require_contained_folder(root / CACHE_DIR, root, CACHE_DIR)  # LinkOutOfFolder before anything is read
     taxonomy_sig = _signature(root / TAXONOMY_FILE)
     files = _entry_signatures(root / ENTRIES_DIR)
     code = _code_signature()
@@ -48,18 +52,76 @@ def load_index(root: Path, use_cache: bool = True) -> QueryIndex:
         old = None
     if old is not None and {name: slot[0] for name, slot in old["files"].items()} == files:
         token = old["token"]
-        return _index_from_cache(root, old, lambda: _read_full(cache, token) or _rebuild_full(root, files))
+        index = _index_from_cache(root, old, lambda: _read_full(cache, token) or _rebuild_full(root, files))
+        if index is not None:
+            return index
+        old = None
     return _rebuild(root, files, taxonomy_sig, code, old, use_cache)
 
 
 def _compatible(old: Any, code: Signature, taxonomy_sig: Signature | None) -> bool:
+    """Whether `old` is an index of this code and taxonomy, of exactly the shape `_rebuild` writes."""
     return (isinstance(old, dict) and old.get("format") == FORMAT and old.get("code") == code
-            and taxonomy_sig is not None and old.get("taxonomy_sig") == taxonomy_sig
-            and isinstance(old.get("files"), dict) and isinstance(old.get("records"), list))
+            and taxonomy_sig is not None and old.get("taxonomy_sig") == taxonomy_sig and _well_formed(old))
 
 
-def _index_from_cache(root: Path, data: dict[str, Any], load_full: Any) -> QueryIndex:
-    taxonomy = taxonomy_from_data(data["taxonomy"])
+_INDEX_KEYS = {"format", "code", "taxonomy_sig", "token", "files", "taxonomy", "units", "used", "records"}
+_RECORD_TEXT = ("id", "path", "type", "title")
+_RECORD_OPTIONAL_TEXT = ("venue", "doi", "arxiv", "url", "summary")
+_RECORD_LISTS = ("people", "affiliations", "models", "workloads", "draws_on")
+
+
+def _well_formed(data: dict[str, Any]) -> bool:
+    """The index's shape, down to each record's fields: a cache of any other shape is rebuilt, never served."""
+    if set(data) != _INDEX_KEYS:
+        return False
+    files, records, units, used = data["files"], data["records"], data["units"], data["used"]
+    if not (isinstance(files, dict) and isinstance(records, list) and isinstance(data["token"], str)
+            and isinstance(units, dict) and isinstance(used, list) and isinstance(data["taxonomy"], dict)):
+        return False
+    slots = []
+    for name, slot in files.items():
+        if not (isinstance(slot, list) and len(slot) == 2 and _is_signature(slot[0])
+                and (slot[1] is None or (type(slot[1]) is int and 0 <= slot[1] < len(records)))):
+            return False
+        if slot[1] is not None:
+            if not (isinstance(records[slot[1]], dict) and records[slot[1]].get("path") == name):
+                return False
+            slots.append(slot[1])
+    if sorted(slots) != list(range(len(records))) or not all(_is_record(r) for r in records):
+        return False
+    if not all(isinstance(pair, list) and len(pair) == 2 and all(isinstance(p, str) for p in pair) for pair in used):
+        return False
+    return all(isinstance(row, dict) and all(isinstance(u, str) and _is_number(f) for u, f in row.items())
+               for row in units.values())
+
+
+def _is_signature(value: Any) -> bool:
+    return isinstance(value, list) and len(value) == 4 and all(type(v) is int for v in value)
+
+
+def _is_number(value: Any) -> bool:
+    return type(value) in (int, float)
+
+
+def _is_record(record: dict[str, Any]) -> bool:
+    texts = lambda value: isinstance(value, list) and all(isinstance(v, str) for v in value)
+    terms = record.get("terms")
+    return (all(isinstance(record.get(key), str) for key in _RECORD_TEXT)
+            and all(record.get(key) is None or isinstance(record[key], str) for key in _RECORD_OPTIONAL_TEXT)
+            and (record.get("year") is None or type(record["year"]) is int)
+            and all(texts(record.get(key)) for key in _RECORD_LISTS)
+            and isinstance(record.get("node_nm"), list) and all(_is_number(v) for v in record["node_nm"])
+            and isinstance(terms, dict) and all(isinstance(k, str) and texts(v) for k, v in terms.items())
+            and isinstance(terms.get("metric"), list)
+            and isinstance(record.get("metrics_json", ""), str) and "metrics" not in record)
+
+
+def _index_from_cache(root: Path, data: dict[str, Any], load_full: Any) -> QueryIndex | None:
+    try:
+        taxonomy = taxonomy_from_data(data["taxonomy"])
+    except (KeyError, TypeError, ValueError, AttributeError):
+        return None  # not the taxonomy survey wrote: rebuilt
     skipped = sorted(name for name, (_, slot) in data["files"].items() if slot is None)
     return QueryIndex(root, taxonomy, data["records"], data["units"], skipped, load_full)
 
@@ -125,6 +187,13 @@ def _read_full(cache: Path, token: str) -> dict[str, Any] | None:
     data = _read_json(cache / FULL_FILE)
     if not isinstance(data, dict) or data.get("token") != token or not isinstance(data.get("entries"), dict):
         return None
+    for whole in data["entries"].values():  # survey writes each entry as the JSON text of an object with an id
+        try:
+            decoded = json.loads(whole) if isinstance(whole, str) else None
+        except ValueError:
+            return None
+        if not (isinstance(decoded, dict) and isinstance(decoded.get("id"), str)):
+            return None
     return data["entries"]
 
 
@@ -142,7 +211,7 @@ def _write(cache: Path, token: str, data: dict[str, Any], full: dict[str, Any]) 
 
 def _read_json(path: Path) -> Any:
     try:
-        return json.loads(path.read_bytes())
+        return json.loads(read_cache_file(path))
     except (OSError, ValueError):
         return None
 

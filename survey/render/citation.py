@@ -82,12 +82,15 @@ def write_citation(root: Path) -> tuple[Path | None, list[Diagnostic]]:
     Returns the path written (None when paper/metadata.yaml has errors: nothing is written then) and the
     diagnostics of reading the metadata and building the author list.
     """
+    from survey.files.atomic_write import write_if_changed
+    from survey.files.repository_paths import refuse_link_out
+    from survey.load.knowledge_base import display_path
+
     text, diagnostics = expected_citation(root)
     if text is None:
         return None, diagnostics
-    path = root / CITATION_FILE
-    if not path.is_file() or path.read_text(encoding="utf-8") != text:
-        path.write_text(text, encoding="utf-8")
+    path = refuse_link_out(root / CITATION_FILE, root, display_path(root / CITATION_FILE))
+    write_if_changed(path, text.encode("utf-8"))
     return path, diagnostics
 
 

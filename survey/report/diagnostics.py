@@ -31,7 +31,9 @@ class Location:
     column: int = 1
 
     def __str__(self) -> str:
-        return f"{self.path}:{self.line}:{self.column}"
+        from survey.report.terminal import shown_path
+
+        return f"{shown_path(self.path)}:{self.line}:{self.column}"
 
 
 @dataclass(frozen=True)

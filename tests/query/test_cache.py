@@ -111,3 +111,90 @@ def test_cached_query_imports_neither_pydantic_nor_pint(tmp_path):
             "print(sorted(m for m in ('pydantic', 'pint') if m in sys.modules))")
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert result.stdout.strip() == "[]"
+
+
+def _reshape(data, change):
+    change(data)
+    return data
+
+
+# Valid JSON of a shape survey never writes, each kept under the current signatures so that only its shape is wrong.
+WRONG_SHAPES = {
+    "no records": lambda d: d.update(records=[]),
+    "records not objects": lambda d: d.update(records=[1] * len(d["records"])),
+    "terms not lists": lambda d: d["records"][0].update(terms="memory"),
+    "title a number": lambda d: d["records"][0].update(title=7),
+    "year text": lambda d: d["records"][0].update(year="2023"),
+    "slot out of range": lambda d: d["files"][next(iter(d["files"]))].__setitem__(1, 999),
+    "slot of another file": lambda d: d["records"].reverse(),
+    "files a list": lambda d: d.update(files=list(d["files"])),
+    "units a list": lambda d: d.update(units=[]),
+    "unit factor text": lambda d: d["units"][next(iter(d["units"]))].update(x="1"),
+    "used pairs wrong": lambda d: d.update(used=[["speedup"]]),
+    "taxonomy empty": lambda d: d.update(taxonomy={}),
+    "taxonomy terms wrong": lambda d: d["taxonomy"]["vocabularies"][next(iter(d["taxonomy"]["vocabularies"]))]
+    .update(terms=[{"id": 1}]),
+    "extra key": lambda d: d.update(extra=True),
+    "token a number": lambda d: d.update(token=5),
+}
+
+
+@pytest.mark.parametrize("shape", sorted(WRONG_SHAPES))
+def test_a_cache_of_the_wrong_shape_is_rebuilt_not_served(tmp_path, shape):
+    make_kb(tmp_path)
+    expected = ids(tmp_path, "memory=reram") , ids(tmp_path)
+    index_file = tmp_path / CACHE_DIR / INDEX_FILE
+    data = json.loads(index_file.read_text())
+    if shape == "slot of another file" and len(data["records"]) < 2:
+        pytest.skip("needs two records")
+    index_file.write_text(json.dumps(_reshape(data, WRONG_SHAPES[shape])))
+    assert (ids(tmp_path, "memory=reram"), ids(tmp_path)) == expected
+    assert _well_formed_on_disk(tmp_path)
+
+
+@pytest.mark.parametrize("entries", [{"entries/x.yaml": 1}, {"entries/x.yaml": "[1, 2]"}, {"entries/x.yaml": "{"},
+                                     ["not", "a", "mapping"]])
+def test_a_full_file_of_the_wrong_shape_is_rebuilt_not_served(tmp_path, entries):
+    make_kb(tmp_path)
+    first = load_index(tmp_path)
+    expected = first.full(first.record("bo-hbm-system"))
+    full_file = tmp_path / CACHE_DIR / FULL_FILE
+    token = json.loads(full_file.read_text())["token"]
+    full_file.write_text(json.dumps({"token": token, "entries": entries}))
+    again = load_index(tmp_path)
+    assert again.full(again.record("bo-hbm-system")) == expected
+
+
+def _well_formed_on_disk(root):
+    from survey.query.cache import _well_formed
+
+    return _well_formed(json.loads((root / CACHE_DIR / INDEX_FILE).read_text()))
+
+
+def test_the_unit_memo_of_the_wrong_shape_is_ignored(tmp_path):
+    from survey.load import units
+
+    memo = tmp_path / "units.json"
+    memo.write_text(json.dumps({"key": units._memo_key(), "units": {"TOPS/W": ["[length]", "fast"],
+                                                                    "10^10^10 m": ["[length]", 1.0]}}))
+    units._FACTS.pop("10^10^10 m", None)
+    with units.memo_file(memo):
+        assert units.facts("10^10^10 m") is None  # a planted memo cannot vouch for a unit beyond the limits
+        assert units.same_dimension("TOPS/W", "GOPS/mW")
+
+
+def test_a_cache_file_that_is_a_link_is_not_followed(tmp_path):
+    make_kb(tmp_path)
+    expected = ids(tmp_path)
+    secret = tmp_path.parent / f"{tmp_path.name}-secret.json"
+    index_file = tmp_path / CACHE_DIR / INDEX_FILE
+    secret.write_text(index_file.read_text())
+    index_file.unlink()
+    index_file.symlink_to(secret)  # inside .survey-cache, pointing out of it
+    from survey.files.repository_paths import LinkOutOfFolder
+
+    with pytest.raises(LinkOutOfFolder):
+        load_index(tmp_path)
+    index_file.unlink()
+    os.mkfifo(index_file)  # a pipe in place of the index: not opened (it would block)
+    assert ids(tmp_path) == expected
