@@ -10,10 +10,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from survey.derive.quality import MEASURED, SIMULATED, UNSTATED
+from survey.derive.evidence import MEASURED, SIMULATED, UNSTATED
 
 if TYPE_CHECKING:
-    from survey.derive.views import MetricRow, SurveyViews
+    from survey.derive.metric_tables import MetricRow
+    from survey.derive.views import SurveyViews
 
 SPEEDUP_FIGURE = "speedup-by-architecture.pdf"
 EFFICIENCY_FIGURE = "efficiency-vs-precision.pdf"

@@ -20,8 +20,9 @@ from survey.render.latex_escape import Escaper, Raw, citekey, email, orcid, prea
 
 if TYPE_CHECKING:
     from survey.derive.authors import Author, AuthorList
+    from survey.derive.metric_tables import MetricRow, MetricTable
     from survey.derive.plots import Figure
-    from survey.derive.views import MetricRow, MetricTable, SurveyViews
+    from survey.derive.views import SurveyViews
     from survey.load.metadata import Metadata
     from survey.load.model import Entry
 
