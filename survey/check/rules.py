@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+from survey.check.id_suggestions import IdSuggestions
 from survey.load import identifiers, units
 from survey.load.knowledge_base import EntryFile, KnowledgeBase, load_knowledge_base
 from survey.load.model import Entry, Metric, term_fields
@@ -307,12 +307,12 @@ def check_cross_entry(kb: KnowledgeBase) -> list[Diagnostic]:
                                  "one person has one ORCID iD: correct the wrong one",
                                  related=[orcids[name][1]]))
             orcids.setdefault(name, (person.orcid, where))
-    known_ids = sorted(first_id)
+    suggestions = IdSuggestions(first_id)
     for entry in entries:
         for index, ref in enumerate(entry.draws_on):
             if ref not in first_id:
-                guess = difflib.get_close_matches(ref, known_ids, n=1)
+                guess = suggestions.closest(ref)
                 out.append(error(entry.locate("draws_on", index), "unknown-entry",
                                  f"draws_on names '{one_line(ref)}', which is no entry's id",
-                                 f"did you mean '{guess[0]}'?" if guess else "add an entry for the paper first"))
+                                 f"did you mean '{guess}'?" if guess else "add an entry for the paper first"))
     return out
