@@ -118,12 +118,13 @@ def check_changed(root: Path, base: str | None = None, cache_folder: Path | None
     are unchanged since the last run returns that run's result without checking again.
     """
     changes = changed_files(root, base)
-    key = _run_key(root, changes) if cache_folder is not None else ""
+    code_key = _code_key() if cache_folder is not None else ""
+    key = _run_key(root, changes, code_key) if cache_folder is not None else ""
     if cache_folder is not None:
         cached = _read_cached(cache_folder, key)
         if cached is not None:
             return ChangedCheck(cached[0], cached[1], changes)
-    result = _check_changes(root, changes, FactsCache(cache_folder, _code_key()))
+    result = _check_changes(root, changes, FactsCache(cache_folder, code_key))
     if cache_folder is not None:
         _write_cached(cache_folder, key, result)
     return result
@@ -177,6 +178,16 @@ def _check_changes(root: Path, changes: ChangedFiles, facts: FactsCache) -> Chan
 _CACHE_FILE = "check-changed.json"
 
 
+def _digest_stats(digest: Any, paths: list[Path]) -> None:
+    """Feed each file's path, size and mtime to `digest` (files that cannot be read are left out)."""
+    for path in paths:
+        try:
+            info = path.stat()
+        except OSError:
+            continue
+        digest.update(f"{path}\0{info.st_size}\0{info.st_mtime_ns}\n".encode())
+
+
 def _code_key() -> str:
     """A digest of survey's own code (its files' sizes and mtimes) and version, and of the Python running it."""
     import hashlib
@@ -185,29 +196,19 @@ def _code_key() -> str:
     import survey
 
     digest = hashlib.sha256()
-    for path in sorted(Path(survey.__file__).parent.rglob("*.py"), key=str):
-        try:
-            info = path.stat()
-        except OSError:
-            continue
-        digest.update(f"{path}\0{info.st_size}\0{info.st_mtime_ns}\n".encode())
+    _digest_stats(digest, sorted(Path(survey.__file__).parent.rglob("*.py"), key=str))
     digest.update(f"{sys.version}\0{survey.__version__}\n".encode())
     return digest.hexdigest()
 
 
-def _run_key(root: Path, changes: ChangedFiles) -> str:
+def _run_key(root: Path, changes: ChangedFiles, code_key: str) -> str:
     """A digest of everything a run's result depends on; file contents are stood for by size and mtime."""
     import hashlib
     import os
 
     digest = hashlib.sha256()
-    digest.update(f"{_code_key()}\n".encode())
-    for path in [root / TAXONOMY_FILE] + _entry_paths(root):
-        try:
-            info = path.stat()
-        except OSError:
-            continue
-        digest.update(f"{path}\0{info.st_size}\0{info.st_mtime_ns}\n".encode())
+    digest.update(f"{code_key}\n".encode())
+    _digest_stats(digest, [root / TAXONOMY_FILE] + _entry_paths(root))
     digest.update(f"{os.getcwd()}\0{root.resolve()}\0{changes.base}\n".encode())
     for path in changes.changed + changes.deleted:
         digest.update(f"{path}\n".encode())
