@@ -47,7 +47,7 @@ class EntryFacts:
     versions: list[VersionFacts]
     people: list[PersonFacts]
     draws_on: list[str]
-    places: dict[DataPath, tuple[int | None, int | None]]  # where each value those rules may point at was written
+    places: dict[DataPath, tuple[int, int]]  # where each value those rules may point at was written
 
     def locate(self, *path: str | int) -> Location:
         line, column = self.places.get(tuple(path), (1, 1))
@@ -63,7 +63,7 @@ def _located_paths(entry: Any) -> list[DataPath]:
 
 def facts_of(entry: Any) -> EntryFacts:
     """The facts of a loaded survey.load.model.Entry."""
-    places = {}
+    places: dict[DataPath, tuple[int, int]] = {}
     for path in _located_paths(entry):
         where = entry.locate(*path)
         places[path] = (where.line, where.column)
@@ -89,8 +89,8 @@ def _text(value: Any) -> str:
     raise TypeError(value)
 
 
-def _position(value: Any) -> int | None:
-    if value is None or (isinstance(value, int) and not isinstance(value, bool)):
+def _position(value: Any) -> int:
+    if isinstance(value, int) and not isinstance(value, bool):
         return value
     raise TypeError(value)
 
