@@ -3,6 +3,7 @@
     python3 bench/bench_check.py                  # 1,000 and 10,000 entries
     python3 bench/bench_check.py --entries 2000   # one size
     python3 bench/bench_check.py --keep DIR       # write the synthetic knowledge base to DIR and keep it
+    python3 bench/bench_check.py --broken-refs 300   # 300 entries draw on a mistyped id (did-you-mean)
 
 Entries are generated from the repository's taxonomy.yaml (realistic: people with ORCIDs, a BibTeX record,
 terms from every vocabulary, eight metrics with units, conditions, baselines and sources) and are clean, so the
@@ -122,15 +123,27 @@ def synthetic_entry(index: int, taxonomy: Taxonomy, rng: random.Random) -> tuple
     return entry_id, "\n".join(lines) + "\n"
 
 
-def generate(root: Path, count: int) -> None:
-    """A knowledge base of `count` synthetic entries in `root` (with the repository's taxonomy)."""
+def mistyped(entry_id: str, rng: random.Random) -> str:
+    """`entry_id` with one digit of its number left out: no entry's id, close to several."""
+    at = rng.randrange(len("synthetic-"), len(entry_id))
+    return entry_id[:at] + entry_id[at + 1:]
+
+
+def generate(root: Path, count: int, broken_refs: int = 0) -> None:
+    """A knowledge base of `count` synthetic entries in `root` (with the repository's taxonomy).
+
+    With `broken_refs`, that many entries (spread evenly) draw on a mistyped id: each is one unknown-entry error.
+    """
     taxonomy, problems = load_taxonomy(str(REPO / "taxonomy.yaml"))
     assert taxonomy is not None, problems
     (root / "entries").mkdir(parents=True, exist_ok=True)
     shutil.copy(REPO / "taxonomy.yaml", root / "taxonomy.yaml")
     rng = random.Random(20241004)
+    broken = {index * count // broken_refs for index in range(broken_refs)} if broken_refs else set()
     for index in range(count):
         entry_id, text = synthetic_entry(index, taxonomy, rng)
+        if index in broken:
+            text += f"draws_on: [{mistyped(f'synthetic-{(index + 1) % count:05d}', rng)}]\n"
         (root / "entries" / f"{entry_id}.yaml").write_text(text, encoding="utf-8")
 
 
@@ -145,18 +158,18 @@ def parse_floor(root: Path) -> int:
     return count
 
 
-def check_in_process(root: Path) -> int:
+def check_in_process(root: Path, errors: int = 0) -> int:
     from survey.check.rules import check
 
     result = check(root)
-    assert result.errors == 0, [d.as_text() for d in result.diagnostics[:5]]
+    assert result.errors == errors, [d.as_text() for d in result.diagnostics[:5]]
     return len(result.diagnostics)
 
 
-def run_command(*args: str, cwd: Path = REPO) -> None:
+def run_command(*args: str, cwd: Path = REPO, errors: bool = False) -> None:
     done = subprocess.run([sys.executable, "-m", "survey", *args], cwd=cwd, stdout=subprocess.DEVNULL,
                           stderr=subprocess.PIPE, env={**os.environ, "PYTHONPATH": str(REPO)}, check=False)
-    if done.returncode != 0:
+    if done.returncode != (1 if errors else 0):
         raise SystemExit(f"survey {' '.join(args)} failed: {done.stderr.decode()[-2000:]}")
 
 
@@ -169,14 +182,15 @@ def best_of(repeat: int, action: Callable[[], Any]) -> float:
     return min(times)
 
 
-def time_rounds(folder: Path, repeat: int) -> tuple[float, float, float]:
+def time_rounds(folder: Path, repeat: int, errors: int = 0) -> tuple[float, float, float]:
     """Best times of the floor, the in-process check and the command, in interleaved rounds (so that a busy
     machine slows all three alike)."""
     floor = inside = outside = float("inf")
     for _ in range(repeat):
         floor = min(floor, best_of(1, lambda: parse_floor(folder)))
-        inside = min(inside, best_of(1, lambda: check_in_process(folder)))
-        outside = min(outside, best_of(1, lambda: run_command("--root", str(folder), "check", cwd=folder)))
+        inside = min(inside, best_of(1, lambda: check_in_process(folder, errors)))
+        outside = min(outside, best_of(1, lambda: run_command("--root", str(folder), "check", cwd=folder,
+                                                              errors=errors > 0)))
     return floor, inside, outside
 
 
@@ -185,6 +199,8 @@ def main() -> None:
     parser.add_argument("--entries", type=int, action="append", help="size(s) to run (default: 1000 and 10000)")
     parser.add_argument("--repeat", type=int, default=3, help="best of this many runs (default 3)")
     parser.add_argument("--keep", type=Path, help="write the (last) synthetic knowledge base here and keep it")
+    parser.add_argument("--broken-refs", type=int, default=0,
+                        help="this many entries draw on a mistyped id, each an unknown-entry error with a hint")
     args = parser.parse_args()
     sizes = args.entries or [1000, 10000]
 
@@ -195,21 +211,24 @@ def main() -> None:
     for size in sizes:
         folder = args.keep if args.keep else Path(tempfile.mkdtemp(prefix=f"survey-bench-{size}-"))
         try:
-            generate(folder, size)
+            generate(folder, size, args.broken_refs)
             # Interleaved rounds, so that a busy machine slows the floor and the check alike.
-            floor, inside, outside = time_rounds(folder, args.repeat)
+            floor, inside, outside = time_rounds(folder, args.repeat, args.broken_refs)
         finally:
             if not args.keep:
                 shutil.rmtree(folder, ignore_errors=True)
         target = f" (target <= {CHECK_TARGET:g}x: {'met' if outside / floor <= CHECK_TARGET else 'MISSED'})" \
             if size >= 10000 else ""
         rows.append((f"{size:>6,} entries: floor, CSafeLoader parse", floor, "1.00x"))
-        rows.append((f"{size:>6,} entries: survey check, in-process", inside, f"{inside / floor:.2f}x floor"))
-        rows.append((f"{size:>6,} entries: survey check, subprocess", outside, f"{outside / floor:.2f}x floor{target}"))
+        refs = f" ({args.broken_refs} unknown refs)" if args.broken_refs else ""
+        rows.append((f"{size:>6,} entries: survey check, in-process{refs}", inside, f"{inside / floor:.2f}x floor"))
+        rows.append((f"{size:>6,} entries: survey check, subprocess{refs}", outside,
+                     f"{outside / floor:.2f}x floor{target}"))
 
-    print(f"{'benchmark (best of ' + str(args.repeat) + ')':<44} {'seconds':>9}  ratio")
+    width = max(44, *(len(name) for name, _, _ in rows))
+    print(f"{'benchmark (best of ' + str(args.repeat) + ')':<{width}} {'seconds':>9}  ratio")
     for name, seconds, note in rows:
-        print(f"{name:<44} {seconds:>9.3f}  {note}")
+        print(f"{name:<{width}} {seconds:>9.3f}  {note}")
 
 
 if __name__ == "__main__":

@@ -21,7 +21,7 @@ from survey.files.cache_folder import CACHE_DIR
 from survey.report.diagnostics import Diagnostic, Location, error, warning
 
 if TYPE_CHECKING:
-    from survey.derive.authors import AuthorList
+    from survey.check.authors import AuthorList
     from survey.load.metadata import Metadata
     from survey.render.latex import RenderedDocument
 
@@ -149,9 +149,9 @@ def _require_contained_folders(root: Path, out: Path) -> None:
 def _build_locked(root: Path, venue: str, out: Path, pdf: bool, final: bool,
                   progress: Callable[[str], None]) -> BuildResult:
     """build() once it holds the build folder's lock."""
+    from survey.check.authors import build_author_list
     from survey.check.rules import check
     from survey.compile.latexmk import compile_pdf
-    from survey.derive.authors import build_author_list
     from survey.derive.master_tables import build_master_tables
     from survey.derive.method import build_method
     from survey.derive.plots import write_figures

@@ -14,7 +14,7 @@ from click.testing import CliRunner
 from survey.build import WORK_DIR, build
 from survey.cli.main import main
 from survey.compile.latexmk import STAGING_DIR, compile_pdf
-from survey.derive.authors import build_author_list
+from survey.check.authors import build_author_list
 from survey.load.knowledge_base import load_knowledge_base
 from survey.load.metadata import load_metadata
 

@@ -1,28 +1,24 @@
 """`survey check --changed`: check fully only the entries changed against a git ref, fast.
 
 Every entry rule runs on the changed files. The rules across entries (unique ids and DOIs, one ORCID per person,
-known `draws_on` references) still see the whole knowledge base, but the unchanged files are only scanned: the
-few top-level fields those rules read (id, doi, versions, people, draws_on) are cut out of each file and parsed
-with libyaml alone, without the entry model. The rules themselves are `survey.check.rules.check_cross_entry`'s own.
+known `draws_on` references) still see the whole knowledge base: every entry is read by the one loader, and what
+those rules need of an unchanged file is remembered between runs (survey.check.entry_facts), so only the files
+that changed since are read again. The rules themselves are `survey.check.rules.check_cross_entry`'s own.
 """
 
 from __future__ import annotations
 
-import re
-import stat
 import subprocess
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from survey.report.diagnostics import Diagnostic, Location
+from survey.check.entry_facts import FactsCache, regular_file_stat
+from survey.report.diagnostics import Diagnostic
 
 DEFAULT_BASE = "origin/main"
 ENTRIES_DIR = "entries"  # as in survey.load.knowledge_base
 TAXONOMY_FILE = "taxonomy.yaml"
-# The top-level fields the rules across entries read.
-_SCANNED_FIELDS = frozenset({"id", "doi", "versions", "people", "draws_on"})
-_TOP_LEVEL_KEY = re.compile(r"""^["']?([A-Za-z_][\w-]*)["']?\s*:(\s|$)""")
 
 
 class GitError(Exception):
@@ -122,105 +118,22 @@ def check_changed(root: Path, base: str | None = None, cache_folder: Path | None
     are unchanged since the last run returns that run's result without checking again.
     """
     changes = changed_files(root, base)
-    key = _run_key(root, changes) if cache_folder is not None else ""
+    code_key = _code_key() if cache_folder is not None else ""
+    key = _run_key(root, changes, code_key) if cache_folder is not None else ""
     if cache_folder is not None:
         cached = _read_cached(cache_folder, key)
         if cached is not None:
             return ChangedCheck(cached[0], cached[1], changes)
-    scans = _read_scans(cache_folder) if cache_folder is not None else {}
-    remembered = dict(scans)
-    result = _check_changes(root, changes, scans)
+    result = _check_changes(root, changes, FactsCache(cache_folder, code_key))
     if cache_folder is not None:
         _write_cached(cache_folder, key, result)
-        if scans != remembered:
-            _write_scans(cache_folder, scans)
     return result
 
 
-_SCANS_FILE = "scanned-entries.json"
-
-
-def _read_scans(folder: Path) -> dict[str, Any]:
-    """The scans of unchanged entries from earlier runs: path -> [size, mtime_ns, scanned data]."""
-    import json
-
-    try:
-        from survey.files.repository_paths import read_cache_file
-
-        data = json.loads(read_cache_file(folder / _SCANS_FILE))
-        return data if isinstance(data, dict) else {}
-    except (OSError, ValueError):
-        return {}
-
-
-def _write_scans(folder: Path, scans: dict[str, Any]) -> None:
-    import json
-
-    from survey.files.atomic_write import write_atomically
-
-    try:
-        write_atomically(folder / _SCANS_FILE, json.dumps(scans, sort_keys=True))
-    except OSError:
-        pass  # the next run scans again
-
-
-def _scan_fields_well_formed(fields: Any) -> bool:
-    """Whether a remembered scan holds the fields, of the types, that `_scan_remembered` writes."""
-    text = (str, type(None))
-    return (isinstance(fields, dict) and isinstance(fields.get("id"), text) and isinstance(fields.get("doi"), text)
-            and isinstance(fields.get("versions"), list) and all(isinstance(v, text) for v in fields["versions"])
-            and isinstance(fields.get("people"), list)
-            and all(isinstance(p, list) and len(p) == 2 and all(isinstance(x, text) for x in p)
-                    for p in fields["people"])
-            and isinstance(fields.get("draws_on"), list) and all(isinstance(d, str) for d in fields["draws_on"]))
-
-
-def _scan_remembered(path: Path, scans: dict[str, Any]) -> Any:
-    """scan_entry_file(path), reusing the scan of an earlier run while the file's size and mtime are the same."""
-    from survey.files.repository_paths import escaping_target
-    from survey.load.knowledge_base import EntryFile, display_path
-    from survey.load.yamlsource import LoadedYaml, SourceMap
-
-    try:
-        info = path.lstat()  # one system call for the usual case, a regular file
-        if stat.S_ISLNK(info.st_mode) and escaping_target(path, path.parent.parent) is None:
-            info = path.stat()
-    except OSError:
-        return None
-    if not stat.S_ISREG(info.st_mode):
-        return None  # a link out of the repository, a pipe, a folder: load_entry_file reports it when checked
-    shown = display_path(path)
-    stamp = [info.st_size, info.st_mtime_ns]
-    remembered = scans.get(shown)
-    if isinstance(remembered, list) and len(remembered) == 3 and remembered[:2] == stamp:
-        try:
-            fields, values, keys = remembered[2]
-            if not _scan_fields_well_formed(fields):
-                raise TypeError("not a scan survey wrote")
-            if not all(type(l) is int and type(c) is int and all(isinstance(k, (str, int)) for k in p)
-                       for p, l, c in [*values, *keys]):
-                raise TypeError("not a source map survey wrote")
-            source = SourceMap(shown, {tuple(p): (l, c) for p, l, c in values}, {tuple(p): (l, c) for p, l, c in keys})
-            entry = ScannedEntry(source, fields["id"], fields["doi"], [ScannedVersion(d) for d in fields["versions"]],
-                                 [ScannedPerson(n, o) for n, o in fields["people"]], list(fields["draws_on"]))
-            return EntryFile(shown, LoadedYaml(None, source, []), entry)  # type: ignore[arg-type]
-        except (TypeError, ValueError, KeyError):
-            pass  # a damaged record: scan the file again
-    scanned = scan_entry_file(path)
-    if scanned is None:
-        scans.pop(shown, None)
-        return None
-    entry, source = scanned.entry, scanned.loaded.source
-    fields = {"id": entry.id, "doi": entry.doi, "versions": [v.doi for v in entry.versions],
-              "people": [[p.name, p.orcid] for p in entry.people], "draws_on": list(entry.draws_on)}
-    scans[shown] = stamp + [[fields, [[list(p), l, c] for p, (l, c) in source.values.items()],
-                             [[list(p), l, c] for p, (l, c) in source.keys.items()]]]
-    return scanned
-
-
-def _check_changes(root: Path, changes: ChangedFiles, scans: dict[str, Any] | None = None) -> ChangedCheck:
+def _check_changes(root: Path, changes: ChangedFiles, facts: FactsCache) -> ChangedCheck:
     from survey.check.rules import check, check_cross_entry, check_entry_file
     from survey.load.knowledge_base import EntryFile, KnowledgeBase, display_path, load_entry_file, load_root_taxonomy
+    from survey.load.yamlsource import LoadedYaml, SourceMap
 
     if changes.taxonomy_changed:
         # A changed vocabulary can break any entry: check them all.
@@ -230,23 +143,34 @@ def _check_changes(root: Path, changes: ChangedFiles, scans: dict[str, Any] | No
     taxonomy, diagnostics = load_root_taxonomy(root)
     changed = set(changes.changed)
     files: list[EntryFile] = []
+    shown_paths: set[str] = set()
     for path in sorted(set(_entry_paths(root)) | changed, key=str):
+        shown = display_path(path)
+        shown_paths.add(shown)
         if path in changed:
+            info = regular_file_stat(path)
             entry_file = load_entry_file(path, root)
             diagnostics.extend(check_entry_file(entry_file, taxonomy))
             files.append(entry_file)
-        else:
-            scanned = _scan_remembered(path, scans if scans is not None else {})
-            if scanned is not None:
-                files.append(scanned)
+            if info is not None:  # remembered for the runs after this change is committed
+                facts.facts(path, shown, info, lambda loaded=entry_file.entry: loaded)
+            continue
+        info = regular_file_stat(path)
+        if info is None:
+            continue  # a link out of the repository, a pipe, a folder: load_entry_file reports it when checked
+        found = facts.facts(path, shown, info, lambda path=path: load_entry_file(path, root).entry)
+        if found is not None:
+            files.append(EntryFile(shown, LoadedYaml(None, SourceMap(shown), []), found))  # type: ignore[arg-type]
+    facts.forget_missing(shown_paths)
+    facts.save()
     kb = KnowledgeBase(root, taxonomy, files)
     wanted = {display_path(p) for p in changes.changed} | {display_path(taxonomy_path)}
     deleted_ids = {p.stem for p in changes.deleted}
-    for found in check_cross_entry(kb):
-        if found.location.path in wanted or any(r.path in wanted for r in found.related):
-            diagnostics.append(found)
-        elif found.code == "unknown-entry" and _names_deleted_id(kb, found, deleted_ids):
-            diagnostics.append(found)  # an unchanged entry draws on one this change deletes
+    for found_problem in check_cross_entry(kb):
+        if found_problem.location.path in wanted or any(r.path in wanted for r in found_problem.related):
+            diagnostics.append(found_problem)
+        elif found_problem.code == "unknown-entry" and _names_deleted_id(kb, found_problem, deleted_ids):
+            diagnostics.append(found_problem)  # an unchanged entry draws on one this change deletes
     ordered = sorted(diagnostics, key=Diagnostic.sort_key)
     return ChangedCheck(ordered, len(wanted), changes)
 
@@ -254,24 +178,38 @@ def _check_changes(root: Path, changes: ChangedFiles, scans: dict[str, Any] | No
 _CACHE_FILE = "check-changed.json"
 
 
-def _run_key(root: Path, changes: ChangedFiles) -> str:
-    """A digest of everything a run's result depends on; file contents are stood for by size and mtime."""
-    import hashlib
-    import os
-    import sys
-
-    import survey
-
-    digest = hashlib.sha256()
-    package = Path(survey.__file__).parent
-    inputs = sorted(package.rglob("*.py"), key=str) + [root / TAXONOMY_FILE] + _entry_paths(root)
-    for path in inputs:
+def _digest_stats(digest: Any, paths: list[Path]) -> None:
+    """Feed each file's path, size and mtime to `digest` (files that cannot be read are left out)."""
+    for path in paths:
         try:
             info = path.stat()
         except OSError:
             continue
         digest.update(f"{path}\0{info.st_size}\0{info.st_mtime_ns}\n".encode())
-    digest.update(f"{sys.version}\0{survey.__version__}\0{os.getcwd()}\0{root.resolve()}\0{changes.base}\n".encode())
+
+
+def _code_key() -> str:
+    """A digest of survey's own code (its files' sizes and mtimes) and version, and of the Python running it."""
+    import hashlib
+    import sys
+
+    import survey
+
+    digest = hashlib.sha256()
+    _digest_stats(digest, sorted(Path(survey.__file__).parent.rglob("*.py"), key=str))
+    digest.update(f"{sys.version}\0{survey.__version__}\n".encode())
+    return digest.hexdigest()
+
+
+def _run_key(root: Path, changes: ChangedFiles, code_key: str) -> str:
+    """A digest of everything a run's result depends on; file contents are stood for by size and mtime."""
+    import hashlib
+    import os
+
+    digest = hashlib.sha256()
+    digest.update(f"{code_key}\n".encode())
+    _digest_stats(digest, [root / TAXONOMY_FILE] + _entry_paths(root))
+    digest.update(f"{os.getcwd()}\0{root.resolve()}\0{changes.base}\n".encode())
     for path in changes.changed + changes.deleted:
         digest.update(f"{path}\n".encode())
     return digest.hexdigest()
@@ -280,30 +218,18 @@ def _run_key(root: Path, changes: ChangedFiles) -> str:
 def _read_cached(folder: Path, key: str) -> tuple[list[Diagnostic], int] | None:
     import json
 
-    from survey.files.repository_paths import read_cache_file
-    from survey.report.diagnostics import Severity
+    from survey.report.diagnostics import Location, Severity
 
     try:
-        data = json.loads(read_cache_file(folder / _CACHE_FILE))
-        if not isinstance(data, dict) or data.get("key") != key or type(data.get("files_checked")) is not int:
+        data = json.loads((folder / _CACHE_FILE).read_text(encoding="utf-8"))
+        if data.get("key") != key:
             return None
-        diagnostics = [Diagnostic(_cached_location(d["location"]), Severity(d["severity"]), d["code"], d["message"],
-                                  d["hint"], tuple(_cached_location(r) for r in d["related"]))
+        diagnostics = [Diagnostic(Location(*d["location"]), Severity(d["severity"]), d["code"], d["message"],
+                                  d["hint"], tuple(Location(*r) for r in d["related"]))
                        for d in data["diagnostics"]]
-        if not all(isinstance(d.code, str) and isinstance(d.message, str) and isinstance(d.hint, (str, type(None)))
-                   for d in diagnostics):
-            return None
-        return diagnostics, data["files_checked"]
+        return diagnostics, int(data["files_checked"])
     except (OSError, ValueError, KeyError, TypeError):
-        return None  # no cache, or not one survey wrote: the check runs
-
-
-def _cached_location(value: Any) -> Location:
-    """A Location from its cached [path, line, column]; TypeError for anything else."""
-    if (isinstance(value, list) and len(value) == 3 and isinstance(value[0], str)
-            and all(type(v) is int for v in value[1:])):
-        return Location(*value)
-    raise TypeError("not a location survey wrote")
+        return None
 
 
 def _write_cached(folder: Path, key: str, result: ChangedCheck) -> None:
@@ -327,296 +253,3 @@ def _names_deleted_id(kb: Any, found: Diagnostic, deleted_ids: set[str]) -> bool
             if ref in deleted_ids and entry.locate("draws_on", index) == found.location:
                 return True
     return False
-
-
-def relevant_text(text: str) -> str:
-    """`text` with every line outside the scanned top-level fields blanked (line numbers stay)."""
-    lines = text.split("\n")
-    keep = False
-    for number, line in enumerate(lines):
-        first = line[:1]
-        if first and first not in " \t#-" and not line.startswith(("---", "...")):
-            match = _TOP_LEVEL_KEY.match(line)
-            keep = match is not None and match.group(1) in _SCANNED_FIELDS
-        if not keep:
-            lines[number] = ""
-    return "\n".join(lines)
-
-
-@dataclass
-class ScannedPerson:
-    name: str
-    orcid: str | None
-
-
-@dataclass
-class ScannedVersion:
-    doi: str | None
-
-
-@dataclass
-class ScannedEntry:
-    """The part of an entry the rules across entries read, with its locations (duck-types survey.load.model.Entry)."""
-
-    source: Any  # survey.load.yamlsource.SourceMap
-    id: str
-    doi: str | None = None
-    versions: list[ScannedVersion] = field(default_factory=list)
-    people: list[ScannedPerson] = field(default_factory=list)
-    draws_on: list[str] = field(default_factory=list)
-
-    @property
-    def path(self) -> str:
-        return str(self.source.path)
-
-    def locate(self, *path: str | int, key: bool = False) -> Any:
-        return self.source.locate(tuple(path), key=key)
-
-
-def scan_entry_file(path: Path) -> Any:
-    """An EntryFile holding a ScannedEntry, or None when the file cannot be read as an entry."""
-    from survey.load.knowledge_base import EntryFile, display_path
-    from survey.load.yamlsource import LoadedYaml, SourceMap
-
-    shown = display_path(path)
-    try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError):
-        return None
-    source = SourceMap(shown)
-    fields = scan_plain_entry(text, source)
-    if fields is None:
-        source = SourceMap(shown)
-        fields = scan_any_entry(text, source)
-    if fields is None or not isinstance(fields.get("id"), str):
-        return None
-    return EntryFile(shown, LoadedYaml(None, source, []), ScannedEntry(source, **fields))  # type: ignore[arg-type]
-
-
-class _Unusual(Exception):
-    """The scanner met YAML it does not read itself (anchors, tags, escapes, ...): parse the file instead."""
-
-
-_QUOTED_OR_PLAIN = re.compile(r"""^(?:"([^"\\]*)"|'([^']*)'|([^\s"'&*!|>{}\[\]%@`,#][^#]*?|))\s*(?:#.*)?$""")
-_FLOW_ITEM = re.compile(r"""\s*([A-Za-z_]+)\s*:\s*("[^"\\,]*"|'[^',]*'|\[[^\[\]{}]*\]|[^,"'{}\[\]]*?)\s*(?:,|$)""")
-
-
-def _plain_value(text: str, line: int, column: int, path: tuple[str | int, ...], source: Any) -> str | None:
-    """The scalar written at `column` of `line` (quoted or plain, comment stripped); records its location."""
-    match = _QUOTED_OR_PLAIN.match(text)
-    if match is None:
-        raise _Unusual(text)
-    value = next((g for g in match.groups() if g is not None), "")
-    if value in ("", "~", "null", "Null", "NULL"):
-        return None
-    source.values[path] = (line, column)
-    return value
-
-
-def scan_plain_entry(text: str, source: Any) -> dict[str, Any] | None:
-    """Read id, doi, versions[].doi, people[].name/orcid and draws_on line by line, or None for unusual YAML.
-
-    Handles the block and simple flow styles entries are written in, fast; anything else falls back to a parser.
-    """
-    if _UNUSUAL_TOP_LEVEL.search("\n" + text):
-        return None
-    fields: dict[str, Any] = {}
-    current: str | None = None
-    dash_column = -1  # column of the current list's dashes
-    key_column = -1  # column of the current item's keys
-    try:
-        for number, line in _scanned_lines(text):
-            if not line or line[0] == "#" or not line.strip():
-                continue
-            if line[0] not in " \t-":
-                key, _, rest = line.partition(":")
-                if line.startswith(("---", "...", "%")) or not _:
-                    raise _Unusual(line)
-                key = key.strip()
-                current = key if key in _SCANNED_FIELDS else None
-                dash_column = key_column = -1
-                if current is None:
-                    continue
-                body = rest.strip()
-                at = len(line) - len(rest.lstrip()) + 1
-                if current in ("id", "doi"):
-                    fields[current] = _plain_value(body, number, at, (current,), source)
-                elif body.startswith("[") and current == "draws_on":
-                    fields[current] = _flow_list(body, line, number, (current,), source)
-                elif body and body != "[]" and not body.startswith("#"):
-                    raise _Unusual(line)
-                else:
-                    fields.setdefault(current, [])
-                continue
-            if current is None:
-                continue
-            if current in ("id", "doi") or line[0] == "\t":
-                raise _Unusual(line)  # a scalar continued over lines, or tabs
-            stripped = line.lstrip(" ")
-            indent = len(line) - len(stripped)
-            if stripped.startswith("#"):
-                continue
-            if stripped.startswith("-") and (stripped == "-" or stripped[1] == " "):
-                if dash_column == -1:
-                    dash_column = indent
-                if indent != dash_column:
-                    if indent < key_column:
-                        raise _Unusual(line)
-                    continue  # a nested list (affiliations, ...)
-                body = stripped[1:].lstrip(" ")
-                column = len(line) - len(body)
-                items = fields.setdefault(current, [])
-                index = len(items)
-                if current == "draws_on":
-                    items.append(_plain_value(body, number, column + 1, (current, index), source) or "")
-                    continue
-                items.append(ScannedVersion(None) if current == "versions" else ScannedPerson("", None))
-                key_column = column
-                if body.startswith("{"):
-                    _flow_mapping(body, line, number, current, index, items[-1], source)
-                    key_column = -1
-                elif body:
-                    _item_field(body, line, number, column, current, index, items[-1], source)
-                continue
-            if key_column == -1 or indent > key_column:
-                if dash_column == -1 or indent <= dash_column:
-                    raise _Unusual(line)
-                continue  # nested deeper than the item's keys
-            if indent != key_column:
-                raise _Unusual(line)
-            items = fields[current]
-            _item_field(stripped, line, number, indent, current, len(items) - 1, items[-1], source)
-    except _Unusual:
-        return None
-    if "draws_on" in fields:
-        fields["draws_on"] = [ref for ref in fields["draws_on"] if ref]
-    return fields
-
-
-# Patterns anchored on "\n" (the text is scanned with one prepended): much faster than re.M with "^".
-_SCANNED_START = re.compile(r"\n(?:id|doi|versions|people|draws_on)[ \t]*:")
-_NEXT_TOP_LEVEL = re.compile(r"\n[^ \t#\-\r\n]")
-_UNUSUAL_TOP_LEVEL = re.compile(r"\n(?:[\"'?%&*!\[{|>]|---|\.\.\.)")
-
-
-def _scanned_lines(text: str) -> list[tuple[int, str]]:
-    """(line number, line) of the top-level blocks the scan reads; the rest of the file is never split."""
-    text = "\n" + text
-    found: list[tuple[int, str]] = []
-    for match in _SCANNED_START.finditer(text):
-        start = match.start() + 1
-        following = _NEXT_TOP_LEVEL.search(text, match.end())
-        block = text[start:following.start() if following else len(text)]
-        first = text.count("\n", 0, start)
-        found.extend((first + offset, line) for offset, line in enumerate(block.split("\n")))
-    return found
-
-
-def _item_field(body: str, line: str, number: int, column: int, field_name: str, index: int, item: Any,
-                source: Any) -> None:
-    key, colon, rest = body.partition(":")
-    if not colon or key.strip() != key or key.startswith(("'", '"', "?", "&", "*", "!")):
-        raise _Unusual(line)
-    if key not in ("doi", "name", "orcid"):
-        return
-    value_column = column + len(key) + 1 + (len(rest) - len(rest.lstrip())) + 1
-    value = _plain_value(rest.strip(), number, value_column, (field_name, index, key), source)
-    if (field_name, key) == ("versions", "doi"):
-        item.doi = value
-    elif field_name == "people" and key in ("name", "orcid"):
-        setattr(item, key, value or "" if key == "name" else value)
-
-
-def _flow_mapping(body: str, line: str, number: int, field_name: str, index: int, item: Any, source: Any) -> None:
-    inner = body.split("#")[0].strip()
-    if not inner.endswith("}") or inner.count("{") != 1 or "\\" in inner:
-        raise _Unusual(line)
-    offset = line.index("{") + 1
-    content = inner[1:-1]
-    position = 0
-    while position < len(content):
-        match = _FLOW_ITEM.match(content, position)
-        if match is None or match.end() == position:
-            raise _Unusual(line)
-        key, raw = match.group(1), match.group(2)
-        if key in ("doi", "name", "orcid") and not raw.startswith("["):
-            column = offset + match.start(2) + 1
-            value = _plain_value(raw, number, column, (field_name, index, key), source)
-            if (field_name, key) == ("versions", "doi"):
-                item.doi = value
-            elif field_name == "people":
-                setattr(item, key, value or "" if key == "name" else value)
-        position = match.end()
-
-
-def _flow_list(body: str, line: str, number: int, path: tuple[str, ...], source: Any) -> list[str]:
-    inner = body.split("#")[0].strip()
-    if not inner.endswith("]") or inner.count("[") != 1 or any(c in inner for c in "{}\"'"):
-        raise _Unusual(line)
-    offset = line.index("[") + 1
-    values: list[str] = []
-    for match in re.finditer(r"[^,\s\[\]][^,\[\]]*?(?=\s*[,\]])", inner):
-        source.values[path + (len(values),)] = (number, offset + match.start())
-        values.append(match.group(0))
-    return values
-
-
-def scan_any_entry(text: str, source: Any) -> dict[str, Any] | None:
-    """The scanned fields of any YAML entry, read with libyaml (slower than scan_plain_entry)."""
-    import yaml
-
-    try:
-        node = yaml.compose(relevant_text(text), Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
-    except yaml.YAMLError:
-        return None
-    if not isinstance(node, yaml.MappingNode):
-        return None
-    fields: dict[str, Any] = {}
-    for key_node, value_node in node.value:
-        name = key_node.value
-        if name in ("id", "doi"):
-            fields[name] = _scalar(value_node, (name,), source)
-        elif name == "draws_on":
-            fields[name] = [ref for ref in _scalars(value_node, (name,), source) if ref]
-        elif name == "versions":
-            fields[name] = [ScannedVersion(_scalar(_get(item, "doi"), (name, i, "doi"), source))
-                            for i, item in enumerate(_items(value_node))]
-        elif name == "people":
-            fields[name] = [ScannedPerson(_scalar(_get(item, "name"), (name, i, "name"), source) or "",
-                                          _scalar(_get(item, "orcid"), (name, i, "orcid"), source))
-                            for i, item in enumerate(_items(value_node))]
-    return fields
-
-
-def _items(node: Any) -> list[Any]:
-    import yaml
-
-    return list(node.value) if isinstance(node, yaml.SequenceNode) else []
-
-
-def _get(node: Any, key: str) -> Any:
-    import yaml
-
-    if isinstance(node, yaml.MappingNode):
-        for key_node, value_node in node.value:
-            if key_node.value == key:
-                return value_node
-    return None
-
-
-def _scalar(node: Any, path: tuple[str | int, ...], source: Any) -> str | None:
-    import yaml
-
-    if not isinstance(node, yaml.ScalarNode) or node.value == "" or node.tag.endswith(":null"):
-        return None
-    source.values[path] = (node.start_mark.line + 1, node.start_mark.column + 1)
-    return str(node.value)
-
-
-def _scalars(node: Any, path: tuple[str | int, ...], source: Any) -> list[str]:
-    import yaml
-
-    if isinstance(node, yaml.SequenceNode):
-        return [_scalar(item, path + (i,), source) or "" for i, item in enumerate(node.value)]
-    single = _scalar(node, path + (0,), source)
-    return [single] if single else []

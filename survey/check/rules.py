@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import difflib
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
@@ -11,6 +10,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from survey.check.completeness import check_completeness
+from survey.check.id_suggestions import IdSuggestions
 from survey.check.person_names import check_spellings
 from survey.files import limits
 from survey.load import identifiers, units
@@ -67,10 +67,10 @@ def check(root: Path, paths: Iterable[Path] = ()) -> CheckResult:
 def _coauthor_problems(kb: KnowledgeBase, metadata: Metadata) -> list[Diagnostic]:
     """What the byline needs from co-authors' entries and paper/metadata.yaml: a country for every affiliation.
 
-    The co-author list is derived (survey.derive.authors); its rules are reported here so that `survey check`,
+    The co-author list is derived (survey.check.authors); its rules are reported here so that `survey check`,
     the pre-commit hook and the pull request's check show them at the entry, not only the build.
     """
-    from survey.derive.authors import build_author_list
+    from survey.check.authors import build_author_list
 
     return [d for d in build_author_list(kb, metadata).diagnostics if d.code == "affiliation-without-country"]
 
@@ -456,12 +456,12 @@ def check_cross_entry(kb: KnowledgeBase) -> list[Diagnostic]:
                                  related=[orcids[name][1]]))
             orcids.setdefault(name, (person.orcid, where))
     out.extend(check_spellings(entries))
-    known_ids = sorted(first_id)
+    suggestions = IdSuggestions(first_id)
     for entry in entries:
         for index, ref in enumerate(entry.draws_on):
             if ref not in first_id:
-                guess = difflib.get_close_matches(ref, known_ids, n=1)
+                guess = suggestions.closest(ref)
                 out.append(error(entry.locate("draws_on", index), "unknown-entry",
                                  f"draws_on names '{one_line(ref)}', which is no entry's id",
-                                 f"did you mean '{guess[0]}'?" if guess else "add an entry for the paper first"))
+                                 f"did you mean '{guess}'?" if guess else "add an entry for the paper first"))
     return out

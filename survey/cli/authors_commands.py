@@ -14,7 +14,7 @@ from survey.cli.context import Context
 from survey.report.terminal import echo
 
 if TYPE_CHECKING:
-    from survey.derive.authors import AuthorList
+    from survey.check.authors import AuthorList
     from survey.report.diagnostics import Diagnostic
 
 
@@ -33,7 +33,7 @@ def authors_command(obj: Context, fmt: str, show_all: bool, cff: bool, check_onl
     Without --all only those who may appear in the draft (per paper/metadata.yaml) are printed.
     Exit status: 0, or 1 when paper/metadata.yaml has errors (or, with --cff --check, CITATION.cff is stale).
     """
-    from survey.derive.authors import build_author_list
+    from survey.check.authors import build_author_list
     from survey.load.knowledge_base import load_knowledge_base
     from survey.load.metadata import load_metadata
 
@@ -108,14 +108,14 @@ def _as_text(shown: AuthorList, everyone: AuthorList, show_all: bool) -> str:
 
 
 def _as_json(shown: AuthorList) -> str:
-    from survey.derive.authors import affiliation_records, author_records
+    from survey.check.authors import affiliation_records, author_records
 
     return json.dumps({"authors": author_records(shown), "affiliations": affiliation_records(shown)},
                       indent=2, ensure_ascii=False)
 
 
 def _as_csv(shown: AuthorList) -> str:
-    from survey.derive.authors import author_records
+    from survey.check.authors import author_records
 
     records = author_records(shown)
     names = {number: affiliation.name for number, affiliation in enumerate(shown.affiliations, start=1)}

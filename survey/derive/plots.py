@@ -10,46 +10,29 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from survey.derive.quality import MEASURED, SIMULATED, UNSTATED
+from survey.derive.evidence import MEASURED, SIMULATED, UNSTATED
+from survey.derive.figure_style import (  # noqa: F401 (Figure is this module's face too)
+    _EVIDENCE_LABELS,
+    _HATCHES,
+    _MARKERS,
+    _METADATA,
+    _NOT_STATED,
+    _RC,
+    _SEVERAL,
+    _WIDTH_IN,
+    Figure,
+    _plain_log_ticks,
+    _save,
+)
 
 if TYPE_CHECKING:
+    from survey.derive.metric_tables import MetricRow
     from survey.derive.trends import Trends
-    from survey.derive.views import MetricRow, SurveyViews
+    from survey.derive.views import SurveyViews
 
 SPEEDUP_FIGURE = "speedup-by-architecture.pdf"
 EFFICIENCY_FIGURE = "efficiency-vs-precision.pdf"
-_WIDTH_IN = 7.0  # a full text width in both journal classes (figure* in IEEEtran)
-_RC: Any = {  # matplotlib rc parameters (typed loosely: its stubs list every key)
-    "svg.hashsalt": "survey",
-    "pdf.fonttype": 42,  # embedded TrueType: journals reject Type 3 fonts
-    "font.family": "DejaVu Sans",
-    "font.size": 7,
-    "axes.titlesize": 7,
-    "axes.labelsize": 7,
-    "legend.fontsize": 6,
-    "xtick.labelsize": 6,
-    "ytick.labelsize": 6,
-    "path.simplify": False,
-}
-_METADATA = {"CreationDate": None, "ModDate": None, "Creator": "survey", "Producer": "survey"}
-_EVIDENCE_LABELS = {MEASURED: "measured", SIMULATED: "simulated", UNSTATED: "evidence not stated"}
-_HATCHES = {MEASURED: "", SIMULATED: "////", UNSTATED: ".."}
-_MARKERS = {MEASURED: "o", SIMULATED: "^", UNSTATED: "s"}
-_NOT_STATED = "not stated"
-_SEVERAL = "several"
 
-
-@dataclass(frozen=True)
-class Figure:
-    """A written figure: its file (inside the folder given), a plain-text caption and the entries it shows."""
-
-    name: str
-    file_name: str
-    caption: str
-    entry_ids: list[str]
-    width_in: float
-    height_in: float
-    wide: bool = True  # spans both columns of a two-column page
 
 
 def write_figures(views: SurveyViews, folder: Path, cache: Path | None = None,
@@ -336,17 +319,3 @@ def efficiency_figure(views: SurveyViews, folder: Path) -> Figure | None:
                   _WIDTH_IN / 2, height, wide=False)
 
 
-def _plain_log_ticks(axes: Any) -> None:
-    """Label a log axis with plain numbers (1, 10, 100) and leave minor ticks unlabelled."""
-    from matplotlib.ticker import FuncFormatter, LogLocator, NullFormatter
-
-    axes.yaxis.set_major_locator(LogLocator(base=10, subs=(1.0, 2.0, 5.0)))
-    axes.yaxis.set_major_formatter(FuncFormatter(lambda value, _: f"{value:g}"))
-    axes.yaxis.set_minor_formatter(NullFormatter())
-
-
-def _save(figure: Any, path: Path) -> None:
-    """Save as PDF without dates, through a temporary file so a failed write leaves no half file behind."""
-    partial = path.with_name(path.name + ".part")
-    figure.savefig(partial, format="pdf", metadata=_METADATA)
-    partial.replace(path)

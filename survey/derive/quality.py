@@ -1,30 +1,17 @@
-"""Data-quality facts for a threats-to-validity paragraph, and how strong a piece of evidence is."""
+"""Data-quality facts for a threats-to-validity paragraph: verification, evidence, conditions left unstated."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from survey.derive.evidence import MEASURED, SIMULATED, UNSTATED, EvidenceArea
+
 if TYPE_CHECKING:
-    from survey.derive.views import CatalogueRow, MetricTable
+    from survey.derive.catalogue import CatalogueRow
+    from survey.derive.metric_tables import MetricTable
     from survey.load.model import Entry
-    from survey.load.taxonomy import Taxonomy
 
-MEASURED, SIMULATED, UNSTATED = "measured", "simulated", "unstated"
-
-
-def evidence_class(taxonomy: Taxonomy, method: str | None) -> str:
-    """'measured' (methods taxonomy.yaml marks `measured`: silicon, product, FPGA), 'simulated' or 'unstated'."""
-    if not method:
-        return UNSTATED
-    term = taxonomy["evaluation"].resolve(method)
-    return MEASURED if term is not None and term.measured else SIMULATED
-
-
-def strongest_evidence(classes: Iterable[str]) -> str:
-    found = set(classes)
-    return MEASURED if MEASURED in found else SIMULATED if SIMULATED in found else UNSTATED
 
 
 @dataclass(frozen=True)
@@ -36,17 +23,6 @@ class MissingConditions:
     kind: str
     missing: list[str]  # among: precision, phase, level, evaluation
     location: str
-
-
-@dataclass(frozen=True)
-class EvidenceArea:
-    """A challenge or architecture kind and the strongest evidence any work on it gives."""
-
-    area: str  # "challenge" or "architecture"
-    id: str
-    label: str
-    evidence: str  # measured, simulated or unstated
-    entry_ids: list[str]
 
 
 @dataclass(frozen=True)

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from survey.derive.plots import _RC, Figure, _plain_log_ticks, _save
+from survey.derive.figure_style import _RC, Figure, _plain_log_ticks, _save
 from survey.derive.synthesis import _designs, _top
 
 if TYPE_CHECKING:

@@ -7,7 +7,7 @@ from typing import Any
 
 import yaml
 
-from survey.derive.authors import Author, AuthorList
+from survey.check.authors import Author, AuthorList
 from survey.load.metadata import Metadata
 from survey.report.diagnostics import Diagnostic
 
@@ -65,7 +65,7 @@ def citation_text(metadata: Metadata | None, authors: AuthorList) -> str:
 def expected_citation(root: Path) -> tuple[str | None, list[Diagnostic]]:
     """The text CITATION.cff should hold for the knowledge base at `root` (None when paper/metadata.yaml has
     errors), and the diagnostics of reading the metadata and building the author list."""
-    from survey.derive.authors import build_author_list
+    from survey.check.authors import build_author_list
     from survey.load.knowledge_base import load_knowledge_base
     from survey.load.metadata import load_metadata
 

@@ -19,12 +19,13 @@ import jinja2
 from survey.render.latex_escape import Escaper, Raw, citekey, email, orcid, preamble
 
 if TYPE_CHECKING:
-    from survey.derive.authors import Author, AuthorList
+    from survey.check.authors import Author, AuthorList
     from survey.derive.master_tables import MasterTable
     from survey.derive.method import Method
+    from survey.derive.metric_tables import MetricRow, MetricTable
     from survey.derive.plots import Figure
     from survey.derive.synthesis import Synthesis
-    from survey.derive.views import MetricRow, MetricTable, SurveyViews
+    from survey.derive.views import SurveyViews
     from survey.load.metadata import Metadata
     from survey.load.model import Entry
     from survey.load.outline import Outline, Scope

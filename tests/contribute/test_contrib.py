@@ -368,17 +368,67 @@ def test_check_changed_reuses_the_result_of_an_identical_run_and_notices_an_edit
     assert repo.check("--changed").exit_code == 0
 
 
-def test_light_scan_reads_what_the_yaml_parser_reads_in_every_real_entry() -> None:
-    from survey.check.changed import scan_any_entry, scan_plain_entry
-    from survey.load.yamlsource import SourceMap
+def _copy_of_ada(entry_id: str, doi: str) -> str:
+    """The valid entry with another DOI (in its BibTeX record too) and BibTeX key."""
+    return (FIXTURES / "valid_entry.yaml").read_text(encoding="utf-8").replace(
+        "10.5555/example.2024.001", doi).replace("example2024pim", entry_id.replace("-", ""))
 
-    for path in sorted((Path(__file__).parents[2] / "entries").glob("*.yaml")) + [FIXTURES / "valid_entry.yaml"]:
-        text = path.read_text(encoding="utf-8")
-        fast, slow = SourceMap("f"), SourceMap("f")
-        scanned = scan_plain_entry(text, fast)
-        if scanned is not None:
-            assert scanned == scan_any_entry(text, slow), path
-            assert fast.values == slow.values, path
+
+def test_check_changed_reads_unchanged_entries_as_the_full_check_does(repo: KnowledgeBaseFolder) -> None:
+    # Written in YAML a line scanner would not read: an anchor and alias, a quoted key, a flow mapping.
+    repo.write_entry("anchored-example24", _copy_of_ada("anchored-example24", "10.5555/x.7").replace(
+        "doi: 10.5555/x.7", "\"doi\": &work 10.5555/x.7\nurl_note: *work").replace("url_note: *work\n", "") .replace(
+        "precision: {weights: [int8], activations: [int8]}", "precision: {weights: [int8], activations: [int8], }"))
+    # An entry that does not fit the model takes no part in the rules across entries, in either check.
+    repo.write_entry("invalid-example24", _copy_of_ada("invalid-example24", "10.5555/x.8").replace(
+        "year: 2024", "year: twenty"))
+    git(repo.root, "add", "-A")
+    git(repo.root, "commit", "-q", "-m", "two more entries")
+    versions = "versions:\n  - {kind: preprint, doi: 10.5555/x.8}\n  - kind: journal\n    doi: 10.5555/example.2024.001\n"
+    repo.write_entry("clash-example24", _copy_of_ada("clash-example24", "10.5555/x.7").replace(
+        "summary:", versions + "summary:"))
+    run = repo.check("--changed")
+    assert run.diagnostics == repo.check("entries/clash-example24.yaml").diagnostics
+    assert run.codes() == ["duplicate-doi", "duplicate-doi"]  # anchored's and ada's; not invalid's
+    assert sorted(d["message"].split(" used by ")[1] for d in run.diagnostics) == [
+        "entries/ada-example-pim24.yaml", "entries/anchored-example24.yaml"]
+
+
+def test_check_changed_notices_an_unchanged_file_edited_since_the_last_run(repo: KnowledgeBaseFolder) -> None:
+    other = repo.write_entry("bo-sample-pim24", _copy_of_ada("bo-sample-pim24", "10.5555/x.1"))
+    git(repo.root, "add", "-A")
+    git(repo.root, "commit", "-q", "-m", "second entry")
+    repo.write_entry("clash-example24", _copy_of_ada("clash-example24", "10.5555/x.1"))
+    assert repo.check("--changed").codes() == ["duplicate-doi"]
+    assert (repo.root / ".survey-cache" / "entry-facts.json").is_file()
+    # The same size and modification time, other bytes: the file's stat (ctime) and hash still tell.
+    before = other.stat()
+    other.write_text(other.read_text(encoding="utf-8").replace("10.5555/x.1", "10.5555/x.2"), encoding="utf-8")
+    os.utime(other, ns=(before.st_atime_ns, before.st_mtime_ns))
+    git(repo.root, "commit", "-q", "-am", "other DOI")
+    assert repo.check("--changed").codes() == []
+    assert repo.check("--changed", "--base", "HEAD~1").codes() == []  # bo-sample is in the change now: clean
+
+
+def test_check_changed_gives_the_same_result_after_a_touch_or_with_a_damaged_cache(repo: KnowledgeBaseFolder) -> None:
+    repo.write_entry("bo-sample-pim24", _copy_of_ada("bo-sample-pim24", "10.5555/x.1"))
+    git(repo.root, "add", "-A")
+    git(repo.root, "commit", "-q", "-m", "second entry")
+    repo.write_entry("clash-example24", _copy_of_ada("clash-example24", "10.5555/x.1"))
+    first = repo.check("--changed")
+    assert first.codes() == ["duplicate-doi"]
+    facts = repo.root / ".survey-cache" / "entry-facts.json"
+    for path in (repo.root / "entries").glob("*.yaml"):
+        os.utime(path)  # a checkout: new times, the same bytes
+    assert repo.check("--changed").diagnostics == first.diagnostics
+    text = facts.read_text(encoding="utf-8")
+    for damaged in (text.replace('"places"', '"placez"'), text.replace('"format": 1', '"format": "1"'), "{not json",
+                    text.replace('"id": "bo-sample-pim24"', '"id": 7')):
+        facts.write_text(damaged, encoding="utf-8")
+        (repo.root / ".survey-cache" / "check-changed.json").unlink(missing_ok=True)
+        for path in (repo.root / "entries").glob("*.yaml"):
+            os.utime(path)
+        assert repo.check("--changed").diagnostics == first.diagnostics, damaged[:40]
 
 
 def test_new_escapes_characters_yaml_cannot_hold_so_the_entry_reads_back(repo: KnowledgeBaseFolder) -> None:

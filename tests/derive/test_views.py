@@ -8,7 +8,8 @@ from typing import Any
 import pytest
 import yaml
 
-from survey.derive.views import SurveyViews, build_views, format_number
+from survey.derive.numbers import format_number
+from survey.derive.views import SurveyViews, build_views
 from survey.load.knowledge_base import load_knowledge_base
 
 REPO = Path(__file__).resolve().parents[2]

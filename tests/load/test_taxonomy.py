@@ -148,7 +148,7 @@ def test_taxonomy_check_reports_a_contribution_type_naming_an_unknown_role(kb: K
 
 
 def test_metric_directions_and_measured_methods_come_from_the_taxonomy(taxonomy: Taxonomy) -> None:
-    from survey.derive.quality import MEASURED, SIMULATED, evidence_class
+    from survey.derive.evidence import MEASURED, SIMULATED, evidence_class
 
     assert taxonomy["metric"].terms["speedup"].better == "higher"
     assert taxonomy["metric"].terms["energy-per-token"].better == "lower"

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import yaml
 
-from survey.derive.authors import build_author_list
+from survey.check.authors import build_author_list
 from survey.load.knowledge_base import load_knowledge_base
 from survey.load.metadata import load_metadata
 from survey.render.citation import citation_text, write_citation

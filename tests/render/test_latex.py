@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from survey.compile.latexmk import entry_at, read_log
-from survey.derive.authors import build_author_list
+from survey.check.authors import build_author_list
 from survey.derive.views import build_views
 from survey.load.knowledge_base import load_knowledge_base
 from survey.load.metadata import load_metadata

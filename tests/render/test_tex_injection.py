@@ -45,7 +45,7 @@ import yaml
 from survey.build import WORK_DIR, BuildResult, build
 from survey.check.rules import check
 from survey.compile.latexmk import STAGING_DIR
-from survey.derive.authors import build_author_list
+from survey.check.authors import build_author_list
 from survey.derive.method import build_method
 from survey.derive.synthesis import build_synthesis
 from survey.derive.views import build_views

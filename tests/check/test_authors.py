@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 from click.testing import CliRunner
 
 from survey.cli.main import main
-from survey.derive.authors import AuthorList, build_author_list, fold, split_name
+from survey.check.authors import AuthorList, build_author_list, fold, split_name
 from survey.load.knowledge_base import load_knowledge_base
 from survey.load.metadata import load_metadata
 
