@@ -49,10 +49,22 @@ def render(records: Sequence[dict[str, Any]], fmt: str, index: QueryIndex,
 
 def entry_objects(records: Sequence[dict[str, Any]], index: QueryIndex, columns: Sequence[str] | None = None,
                   choices: Choices | None = None) -> list[dict[str, Any]]:
-    """Whole entries (as written), or only `columns` (as shown in tables); each object starts with its id."""
+    """Entries as written (see `matched_entry`), or only `columns` (as shown in tables); each object starts
+    with its id."""
     if not columns:
-        return [index.full(r) for r in records]
+        return [matched_entry(r, index, choices) for r in records]
     return [{"id": r["id"], **{c: cell(r, c, index, choices) for c in columns if c != "id"}} for r in records]
+
+
+def matched_entry(record: dict[str, Any], index: QueryIndex, choices: Choices | None = None) -> dict[str, Any]:
+    """The entry as written; where the query's metric terms chose metrics of it, `metrics` holds only those."""
+    whole = index.full(record)
+    choice = choices.get(record["id"]) if choices else None
+    if not choice or "metrics" not in whole:
+        return whole
+    written = whole["metrics"]
+    return {**whole, "metrics": [written[p] for p in chosen_positions(record, choice, matched_only=True)
+                                 if p < len(written)]}
 
 
 def entries_json(records: Sequence[dict[str, Any]], index: QueryIndex, columns: Sequence[str] | None = None,
@@ -61,7 +73,8 @@ def entries_json(records: Sequence[dict[str, Any]], index: QueryIndex, columns: 
     if columns:
         lines = [json.dumps(o, ensure_ascii=False) for o in entry_objects(records, index, columns, choices)]
     else:
-        lines = [index.full_json(r) for r in records]
+        lines = [json.dumps(matched_entry(r, index, choices), ensure_ascii=False)
+                 if choices and r["id"] in choices else index.full_json(r) for r in records]
     return "[\n" + ",\n".join(lines) + "\n]\n" if lines else "[]\n"
 
 

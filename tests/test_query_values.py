@@ -103,6 +103,15 @@ def test_export_json_of_a_query_holds_the_matching_entries_whole(root):
     assert len(objects[2]["metrics"]) == 4
 
 
+def test_json_of_a_metric_query_holds_only_the_metrics_that_matched(root):
+    for command in ("export", "query"):
+        objects = json.loads(run(root, command, "--format", "json", GPU_SPEEDUP).stdout)
+        assert [o["id"] for o in objects] == ["fay-dram-gpt"]
+        assert [(m["kind"], m["range"], m["baseline"]) for m in objects[0]["metrics"]] == \
+            [("speedup", [41, 137], "Example A100 GPU")]
+        assert objects[0]["title"] == "Example DRAM PIM for GPT Decoding"  # the rest of the entry as written
+
+
 def test_metrics_frame_holds_only_the_metrics_that_matched(root):
     pytest.importorskip("pandas")
     from survey import api
@@ -204,3 +213,16 @@ def test_conditions_on_an_entry_field_point_at_metric_of_any_kind(root):
     assert result.exit_code == 2
     assert "only metrics take [conditions]" in result.stderr and "metric[...] asks for a metric of any kind" \
         in result.stderr
+
+
+def test_the_efficiency_figure_places_a_value_at_a_precision_only_where_the_source_pairs_them(root):
+    from survey.derive.plots import _efficiency_points
+    from survey.derive.views import build_views
+    from survey.knowledge_base import load_knowledge_base
+
+    points = {(p.entry_id, p.low, p.high): p.category for p in _efficiency_points(build_views(
+        load_knowledge_base(root)))}
+    assert points[("gus-sram-two-precisions", 11.5, 68.4)] == "not stated"  # the range spans 4 and 8 bits
+    assert points[("gus-sram-two-precisions", 30.0, 30.0)] == "4b x 4b"  # its own precision
+    assert points[("hal-sram-one-weight", 9.0, 9.0)] == "not stated"  # one weight format, two input formats
+    assert points[("ada-reram-macro", 12.0, 12.0)] == "8b x 8b"

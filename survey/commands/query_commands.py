@@ -83,9 +83,12 @@ def query_command(obj: Context, expression: tuple[str, ...], fmt: str, sort: str
     year>=2023 type=poster       comparisons; adjacent conditions are ANDed
     "energy-efficiency>=10 TOPS/W"                 metrics in any unit of their dimension
     "energy-efficiency[evaluation=silicon precision=int8]>=10 TOPS/W"   ... under conditions
+    "metric[baseline~a100]"      a metric of any kind under conditions
+    speedup                      the entry reports a speedup (a bare metric name)
     attention  '"in-memory attention"'            free text in titles and summaries
     (memory=reram OR memory=pcm) AND NOT year<2022
-    Operators: = != > >= < <= ~ (contains). See the README ("For readers") for every field.
+    Operators: = != > >= < <= ~ (contains). Metric columns and --sort use the values the query matched.
+    See docs/query-language.md for every field and rule.
     """
     from survey.export import render
     from survey.query.columns import sort_records
@@ -166,15 +169,15 @@ def stats_command(obj: Context, expression: tuple[str, ...], fmt: str) -> None:
 def export_command(obj: Context, expression: tuple[str, ...], fmt: str, output: str | None) -> None:
     """Export the knowledge base, or the entries matching EXPRESSION.
 
-    The CSV holds one row per metric; of a metric kind EXPRESSION constrains (speedup[baseline~gpu]), only the
-    metrics that satisfy it. JSON and BibTeX hold the matching entries whole.
+    The CSV holds one row per metric, JSON one object per entry as written; where EXPRESSION's metric terms
+    (speedup[baseline~gpu]>10) matched metrics of an entry, only those metrics. BibTeX: one record per entry.
     """
     from survey.export import METRIC_COLUMNS, entries_json, metric_rows, to_bibtex, to_csv
 
     index = _index(obj)
     records, choices = _select_with_choices(index, expression)
     if fmt == "json":
-        text = entries_json(records, index)
+        text = entries_json(records, index, choices=choices)
     elif fmt == "csv":
         text = to_csv(METRIC_COLUMNS, metric_rows(records, index, choices))
     else:
