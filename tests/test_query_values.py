@@ -226,3 +226,17 @@ def test_the_efficiency_figure_places_a_value_at_a_precision_only_where_the_sour
     assert points[("gus-sram-two-precisions", 30.0, 30.0)] == "4b x 4b"  # its own precision
     assert points[("hal-sram-one-weight", 9.0, 9.0)] == "not stated"  # one weight format, two input formats
     assert points[("ada-reram-macro", 12.0, 12.0)] == "8b x 8b"
+
+
+def test_export_of_an_unreadable_query_fails_with_a_located_error_and_writes_nothing(root, tmp_path):
+    target = tmp_path / "out.csv"
+    result = run(root, "export", "--format", "csv", "-o", str(target), "speedup[baseline~gpu", ">10")
+    assert result.exit_code == 2
+    assert "error[query-syntax]" in result.stderr and "^" in result.stderr
+    assert not target.exists()
+
+
+def test_two_terms_on_one_kind_show_a_value_that_satisfies_both(root):
+    rows = csv_rows(run(root, "query", "speedup>10", "speedup[baseline~gpu]", "--format", "csv",
+                        "--fields", "id,speedup").stdout)
+    assert rows == [{"id": "fay-dram-gpt", "speedup": "41-137 x"}]  # not 631-1074 x, which is over a CPU
