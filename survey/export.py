@@ -272,7 +272,7 @@ def to_card(record: dict[str, Any], whole: dict[str, Any], index: QueryIndex, wi
         conditions = [f"{k.replace('_', ' ')} {'+'.join(map(str, v)) if isinstance(v, list) else v}"
                       + (" (entry)" if k in metric["inherited"] else "")
                       for k, v in metric["conditions"].items() if k != "unpaired_precision"]
-        conditions += [f"{operand.replace('_', ' ')} {' or '.join(formats)} (the range's ends, not paired)"
+        conditions += [f"{operand.replace('_', ' ')} {' or '.join(formats)} (not paired with this value)"
                        for operand, formats in metric["conditions"].get("unpaired_precision", {}).items()]
         if conditions:
             lines.extend(_wrap("under: " + "; ".join(conditions), width, initial_indent="     ",

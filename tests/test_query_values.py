@@ -195,11 +195,13 @@ def test_compare_by_precision_leaves_out_a_range_not_paired_with_a_precision(roo
     ranked = {(r["id"], r["as reported"]) for r in result["rows"]}
     assert ("gus-sram-two-precisions", "30 TOPS/W") in ranked
     assert not any(r["as reported"] == "11.5-68.4 TOPS/W" for r in result["rows"])
+    left_out = {item["id"]: item["missing"] for item in result["left_out"]}
+    assert left_out["hal-sram-one-weight"] == ["precision paired with the value"]  # two activation formats
 
 
 def test_show_tells_that_a_range_is_not_paired_with_its_formats(root):
     card = run(root, "show", "gus-sram-two-precisions").stdout
-    assert "weights int4 or int8 (the range's ends, not paired)" in card
+    assert "weights int4 or int8 (not paired with this value)" in card
 
 
 def test_the_entry_field_precision_still_asks_which_formats_a_work_uses(root):

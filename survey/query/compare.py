@@ -73,8 +73,11 @@ def iso_values(metric: dict[str, Any], iso: Sequence[str]) -> tuple[tuple[tuple[
                 parts = []
                 break
             parts.append("+".join(str(v) for v in raw) if isinstance(raw, list) else str(raw))
+        unpaired = metric["conditions"].get("unpaired_precision", {})
         if parts:
             values.append((name, " / ".join(parts)))
+        elif any(key in unpaired for key in ISO_KEYS[name]):  # formats named, but not for this value
+            missing.append(f"{name} paired with the value")
         else:
             missing.append(name)
     return tuple(values), missing

@@ -139,9 +139,10 @@ def _conditions(entry: Entry, metric: Metric, entry_terms: dict[str, list[str]],
     entry states exactly one value for it (one evaluation method, one phase, one format of an operand, ...).
 
     Precision answers only where the source pairs it with the value: an operand's formats are the metric's own,
-    or the entry's when the entry names one format for that operand. A range whose own conditions name several
-    formats of an operand has its ends at different formats, so those formats go under `unpaired_precision`
-    (shown, never matched, grouped or exported as the value's precision). Returns (conditions, inherited keys)."""
+    or the entry's when the entry names one format for that operand. Formats named but not paired with the
+    value go under `unpaired_precision` (shown, never matched, grouped or exported as the value's precision):
+    the entry's when it names several for an operand the metric leaves out, and a range's own when they are
+    several (its ends are at different formats). Returns (conditions, inherited keys)."""
     given = metric.conditions
     conditions: dict[str, Any] = {}
     inherited: list[str] = []
@@ -163,6 +164,8 @@ def _conditions(entry: Entry, metric: Metric, entry_terms: dict[str, list[str]],
         elif len(set(entry_terms.get(operand, []))) == 1:  # the entry's only format is the metric's
             conditions[operand] = [entry_terms[operand][0]]
             inherited.append(operand)
+        elif entry_terms.get(operand):  # the entry names several: which one this value is at is not said
+            unpaired[operand] = sorted(set(entry_terms[operand]))
     if unpaired:
         conditions["unpaired_precision"] = unpaired
     for key in CONDITION_VALUES:
