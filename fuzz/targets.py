@@ -268,7 +268,8 @@ class QueryTarget:
         return Sample(query, {"query.txt": query})
 
     def run(self, sample: Sample) -> None:
-        from survey.query.evaluate import select
+        from survey.query.evaluate import select, select_with_choices
+        from survey.query.records import metrics_of
         from survey.query.syntax import QueryError, parse
 
         query: str = sample.payload
@@ -277,10 +278,16 @@ class QueryTarget:
         except QueryError as problem:
             _require_query_error(problem, query)
         try:
-            found = {record["id"] for record in select(query, self.index)}
+            records, choices = select_with_choices(query, self.index)
         except QueryError as problem:
             _require_query_error(problem, query)
             return
+        found = {record["id"] for record in records}
+        for record in records:  # the values a query chose are metrics of the entry, of the kind they stand for
+            metrics = metrics_of(record)
+            for kind, positions in choices.get(record["id"], {}).items():
+                if any(not 0 <= p < len(metrics) or metrics[p]["kind"] != kind for p in positions):
+                    raise Broken("chosen-metric", f"'{query}' chose for {record['id']} a metric that is not its {kind}")
         if not query.strip():
             return
         try:

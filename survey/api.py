@@ -44,12 +44,16 @@ class Survey:
         return select(expression, self.index)
 
     def metrics_frame(self, expression: str = "") -> pandas.DataFrame:
-        """One row per metric of the matching entries, values in canonical units, with their conditions."""
+        """One row per metric of the matching entries, values in canonical units, with their conditions and
+        entry facets; where the expression's metric terms (`speedup[baseline~gpu]>10`) chose metrics of an
+        entry, only the metrics that matched."""
         import pandas
 
+        from survey.query.evaluate import select_with_choices
         from survey.render.export import METRIC_COLUMNS, metric_rows
 
-        frame = pandas.DataFrame(metric_rows(self.records(expression), self.index), columns=list(METRIC_COLUMNS))
+        records, choices = select_with_choices(expression, self.index)
+        frame = pandas.DataFrame(metric_rows(records, self.index, choices), columns=list(METRIC_COLUMNS))
         for column in ("canonical_low", "canonical_high", "low", "high", "value"):
             frame[column] = pandas.to_numeric(frame[column], errors="coerce")
         return frame

@@ -148,10 +148,100 @@ metrics:
 }
 
 
-def make_kb(folder: Path) -> Path:
-    """Write the fictional knowledge base into `folder` and return it."""
+# Entries whose matching and non-matching metrics of one kind differ (the PIM-GPT case: a large speedup over a
+# CPU, a smaller one over a GPU), and precisions the source does or does not pair with a value.
+VALUE_ENTRIES = {
+    "fay-dram-gpt": """\
+id: fay-dram-gpt
+type: related-work
+title: "Example DRAM PIM for GPT Decoding"
+people:
+  - {name: Fay Example, role: author}
+year: 2023
+architecture: [near-bank]
+level: [system]
+memory: [dram]
+evaluation:
+  - {method: cycle-simulation, tool: ramulator2}
+metrics:
+  - kind: speedup
+    range: [631, 1074]
+    unit: x
+    baseline: Example CPU
+    source: {locator: Abstract, quote: "631-1074x over CPU", url: "https://example.org/fay#abstract"}
+  - kind: speedup
+    range: [41, 137]
+    unit: x
+    baseline: Example A100 GPU
+    source: {locator: Abstract, quote: "41-137x over GPU"}
+  - kind: energy-efficiency-gain
+    range: [320, 602]
+    unit: x
+    baseline: Example CPU
+    source: {locator: Abstract, quote: "320-602x over CPU"}
+  - kind: energy-efficiency-gain
+    range: [123, 383]
+    unit: x
+    baseline: Example A100 GPU
+    conditions: {notes: "geomean over 8 models"}
+    source: {locator: Abstract, quote: "123-383x over GPU"}
+""",
+    "gus-sram-two-precisions": """\
+id: gus-sram-two-precisions
+type: related-work
+title: "Example SRAM Macro With Two Precisions"
+people:
+  - {name: Gus Example, role: author}
+year: 2021
+architecture: [digital-imc]
+level: [circuit]
+memory: [sram]
+precision: {weights: [int4, int8], activations: [int4, int8]}
+evaluation:
+  - {method: silicon, node_nm: 28}
+metrics:
+  - kind: energy-efficiency
+    range: [11.5, 68.4]
+    unit: TOPS/W
+    conditions: {notes: "the range spans the 4- and 8-b settings; the ends are not paired with a precision"}
+    source: {locator: Abstract, quote: "11.5-68.4 TOPS/W"}
+  - kind: area-efficiency
+    range: [1, 4]
+    unit: TOPS/mm^2
+    conditions: {precision: {weights: [int4, int8], activations: [int8]}}
+    source: {locator: Table 1, quote: "1-4 TOPS/mm2"}
+  - kind: energy-efficiency
+    value: 30
+    unit: TOPS/W
+    conditions: {precision: {weights: int4, activations: int4}, evaluation: silicon}
+    source: {locator: Table 1, quote: "30 TOPS/W at 4b"}
+""",
+    "hal-sram-one-weight": """\
+id: hal-sram-one-weight
+type: related-work
+title: "Example SRAM Macro With One Weight Format"
+people:
+  - {name: Hal Example, role: author}
+year: 2022
+architecture: [digital-imc]
+level: [circuit]
+memory: [sram]
+precision: {weights: [int8], activations: [int8, int16]}
+evaluation:
+  - {method: silicon}
+metrics:
+  - kind: energy-efficiency
+    value: 9
+    unit: TOPS/W
+    source: {locator: Abstract, quote: "9 TOPS/W"}
+""",
+}
+
+
+def make_kb(folder: Path, extra: dict[str, str] | None = None) -> Path:
+    """Write the fictional knowledge base (and `extra` entries) into `folder` and return it."""
     shutil.copy(REPO / "taxonomy.yaml", folder / "taxonomy.yaml")
     (folder / "entries").mkdir()
-    for entry_id, text in ENTRIES.items():
+    for entry_id, text in {**ENTRIES, **(extra or {})}.items():
         (folder / "entries" / f"{entry_id}.yaml").write_text(text, encoding="utf-8")
     return folder

@@ -13,6 +13,7 @@ from survey.report.terminal import echo
 
 if TYPE_CHECKING:
     from survey.query.index import QueryIndex
+    from survey.query.matched_metrics import Choice
 
 _FORMATS = ("table", "json", "csv", "yaml", "bibtex", "markdown")
 
@@ -39,12 +40,18 @@ def _index(obj: Context, use_cache: bool = True) -> QueryIndex:
 
 
 def _select(index: QueryIndex, expression: tuple[str, ...]) -> list[dict[str, Any]]:
-    from survey.query.evaluate import select
+    return _select_with_choices(index, expression)[0]
+
+
+def _select_with_choices(index: QueryIndex,
+                         expression: tuple[str, ...]) -> tuple[list[dict[str, Any]], dict[str, Choice]]:
+    """The matching records, and per entry the metrics that satisfy the query (see survey.query.matched_metrics)."""
+    from survey.query.evaluate import select_with_choices
     from survey.query.syntax import QueryError
 
     query = " ".join(expression)
     try:
-        return select(query, index)
+        return select_with_choices(query, index)
     except QueryError as problem:
         _fail(problem.render(query))
 
@@ -77,27 +84,30 @@ def query_command(obj: Context, expression: tuple[str, ...], fmt: str, sort: str
     year>=2023 type=poster       comparisons; adjacent conditions are ANDed
     "energy-efficiency>=10 TOPS/W"                 metrics in any unit of their dimension
     "energy-efficiency[evaluation=silicon precision=int8]>=10 TOPS/W"   ... under conditions
+    "metric[baseline~a100]"      a metric of any kind under conditions
+    speedup                      the entry reports a speedup (a bare metric name)
     attention  '"in-memory attention"'            free text in titles and summaries
     (memory=reram OR memory=pcm) AND NOT year<2022
-    Operators: = != > >= < <= ~ (contains). See the README ("For readers") for every field.
+    Operators: = != > >= < <= ~ (contains). Metric columns and --sort use the values the query matched.
+    See docs/query-language.md for every field and rule.
     """
     from survey.query.columns import sort_records
     from survey.render.export import render
 
     index = _index(obj, not no_cache)
-    records = _select(index, expression)
+    records, choices = _select_with_choices(index, expression)
     columns = [_column(f.strip(), index, "--fields") for f in fields.split(",") if f.strip()] if fields else None
     if sort:
         descending = sort.startswith("-")
         column = _column(sort.lstrip("-+"), index, "--sort")
-        records = sort_records(records, column, descending, index)
+        records = sort_records(records, column, descending, index, choices)
         if columns is None and fmt in ("table", "csv", "markdown") and column not in ("id", "year", "type", "title"):
             from survey.query.columns import DEFAULT_COLUMNS
 
             columns = [*DEFAULT_COLUMNS[:-1], column, DEFAULT_COLUMNS[-1]]
     if limit is not None:
         records = records[:limit]
-    echo(render(records, fmt, index, columns), nl=False)
+    echo(render(records, fmt, index, columns, choices), nl=False)
     if fmt == "table":
         echo(f"{len(records)} of {len(index.records)} entries", err=True)
 
@@ -152,21 +162,27 @@ def stats_command(obj: Context, expression: tuple[str, ...], fmt: str) -> None:
 
 
 @click.command("export")
+@click.argument("expression", nargs=-1)
 @click.option("--format", "fmt", type=click.Choice(["json", "csv", "bibtex"]), required=True,
               help="json: every entry; csv: one row per metric (long format); bibtex: one record per entry.")
 @click.option("--output", "-o", type=click.Path(dir_okay=False, writable=True), help="Write here, not stdout.")
 @click.pass_obj
-def export_command(obj: Context, fmt: str, output: str | None) -> None:
-    """Export the whole knowledge base."""
+def export_command(obj: Context, expression: tuple[str, ...], fmt: str, output: str | None) -> None:
+    """Export the knowledge base, or the entries matching EXPRESSION.
+
+    The CSV holds one row per metric, JSON one object per entry as written; where EXPRESSION's metric terms
+    (speedup[baseline~gpu]>10) matched metrics of an entry, only those metrics. BibTeX: one record per entry.
+    """
     from survey.render.export import METRIC_COLUMNS, entries_json, metric_rows, to_bibtex, to_csv
 
     index = _index(obj)
+    records, choices = _select_with_choices(index, expression)
     if fmt == "json":
-        text = entries_json(index.records, index)
+        text = entries_json(records, index, choices=choices)
     elif fmt == "csv":
-        text = to_csv(METRIC_COLUMNS, metric_rows(index.records, index))
+        text = to_csv(METRIC_COLUMNS, metric_rows(records, index, choices))
     else:
-        text = to_bibtex(index.records, index)
+        text = to_bibtex(records, index)
     if output:
         with open(output, "w", encoding="utf-8", newline="") as handle:
             handle.write(text)
@@ -208,7 +224,8 @@ def compare_command(obj: Context, metric: str, expression: tuple[str, ...], iso:
 
     index = _index(obj)
     kind = _metric(index, metric)
-    result = compare(_select(index, expression), kind, _iso(iso), index.taxonomy)
+    records, choices = _select_with_choices(index, expression)
+    result = compare(records, kind, _iso(iso), index.taxonomy, choices)
     _print_comparison(result, index, fmt)
 
 
@@ -227,7 +244,8 @@ def pareto_command(obj: Context, metric_x: str, metric_y: str, expression: tuple
 
     index = _index(obj)
     kinds = _metric(index, metric_x), _metric(index, metric_y)
-    result = pareto(_select(index, expression), kinds[0], kinds[1], _iso(iso), index.taxonomy)
+    records, choices = _select_with_choices(index, expression)
+    result = pareto(records, kinds[0], kinds[1], _iso(iso), index.taxonomy, choices)
     _print_comparison(result, index, fmt)
 
 

@@ -6,7 +6,7 @@ from typing import Any
 
 from survey.load.taxonomy import Taxonomy, normalise
 from survey.query.index import QueryIndex
-from survey.query.records import metrics_of
+from survey.query.matched_metrics import Choices, chosen_metrics
 
 DEFAULT_COLUMNS = ("id", "type", "year", "memory", "architecture", "title")
 # column -> record facet holding term ids (shown as labels)
@@ -40,8 +40,9 @@ def column_name(name: str, index: QueryIndex) -> str | None:
     return term.id if term else None
 
 
-def cell(record: dict[str, Any], column: str, index: QueryIndex) -> str:
-    """The text shown for `column` of `record` (labels for terms; best value with unit for a metric kind)."""
+def cell(record: dict[str, Any], column: str, index: QueryIndex, choices: Choices | None = None) -> str:
+    """The text shown for `column` of `record` (labels for terms; for a metric kind, the best value with its unit
+    among the values that satisfy the query's conditions, given by `choices`)."""
     if column in _SCALARS:
         value = record.get(column)
         if column == "type" and value is not None:
@@ -52,15 +53,17 @@ def cell(record: dict[str, Any], column: str, index: QueryIndex) -> str:
         return ", ".join(index.taxonomy.label(vocabulary, v) for v in record["terms"].get(_TERM_COLUMNS[column], []))
     if column in _LISTS:
         return ", ".join(str(v) for v in record.get(_LISTS[column]) or [])
-    metric = best_metric(record, column, index)
+    metric = best_metric(record, column, index, choices)
     if metric is None:
         return ""
     return f"{_range_text(metric['low'], metric['high'])} {metric['canonical_unit']}"
 
 
-def best_metric(record: dict[str, Any], kind: str, index: QueryIndex) -> dict[str, Any] | None:
-    """The record's best metric of `kind` (highest, or lowest where lower is better) in canonical units."""
-    found = [m for m in metrics_of(record) if m["kind"] == kind and m["low"] is not None]
+def best_metric(record: dict[str, Any], kind: str, index: QueryIndex,
+                choices: Choices | None = None) -> dict[str, Any] | None:
+    """The record's best metric of `kind` (highest, or lowest where lower is better) in canonical units, among
+    those the query's conditions let through (`choices`; all without)."""
+    found = [m for m in chosen_metrics(record, choices) if m["kind"] == kind and m["low"] is not None]
     if not found:
         return None
     if lower_is_better(kind, index.taxonomy):
@@ -75,15 +78,16 @@ def lower_is_better(kind: str, taxonomy: Taxonomy) -> bool:
 
 
 def sort_records(records: list[dict[str, Any]], column: str, descending: bool,
-                 index: QueryIndex) -> list[dict[str, Any]]:
-    """Records sorted by `column`; records without a value come last either way; ties keep id order."""
+                 index: QueryIndex, choices: Choices | None = None) -> list[dict[str, Any]]:
+    """Records sorted by `column` (a metric kind by the value shown, see `cell`); records without a value come
+    last either way; ties keep id order."""
     def key(record: dict[str, Any]) -> Any:
         if column in ("year",):
             return record.get("year")
         if column in _SCALARS or column in _TERM_COLUMNS or column in _LISTS:
             text = cell(record, column, index)
             return text.lower() if text else None
-        metric = best_metric(record, column, index)
+        metric = best_metric(record, column, index, choices)
         return None if metric is None else (metric["low"] if lower_is_better(column, index.taxonomy) else metric["high"])
 
     keyed = [(key(r), r) for r in records]

@@ -13,6 +13,7 @@ from typing import Any
 
 from survey.load.taxonomy import Taxonomy, normalise
 from survey.query.columns import lower_is_better
+from survey.query.matched_metrics import Choices, chosen_metrics
 from survey.query.records import metrics_of
 
 # iso name -> how to read it from a metric record (conditions key, or a metric field)
@@ -72,8 +73,11 @@ def iso_values(metric: dict[str, Any], iso: Sequence[str]) -> tuple[tuple[tuple[
                 parts = []
                 break
             parts.append("+".join(str(v) for v in raw) if isinstance(raw, list) else str(raw))
+        unpaired = metric["conditions"].get("unpaired_precision", {})
         if parts:
             values.append((name, " / ".join(parts)))
+        elif any(key in unpaired for key in ISO_KEYS[name]):  # formats named, but not for this value
+            missing.append(f"{name} paired with the value")
         else:
             missing.append(name)
     return tuple(values), missing
@@ -87,13 +91,16 @@ def _best_end(metric: dict[str, Any], lower: bool) -> float:
     return float(metric["low"] if lower else metric["high"])
 
 
-def compare(records: Sequence[dict[str, Any]], kind: str, iso: Sequence[str], taxonomy: Taxonomy) -> Comparison:
-    """Works ranked on `kind` within groups of equal iso conditions, best first; one point per work and group."""
+def compare(records: Sequence[dict[str, Any]], kind: str, iso: Sequence[str], taxonomy: Taxonomy,
+            choices: Choices | None = None) -> Comparison:
+    """Works ranked on `kind` within groups of equal iso conditions, best first; one point per work and group.
+
+    Only metrics that satisfy the query's conditions (`choices`, see survey.query.matched_metrics) are ranked."""
     lower = lower_is_better(kind, taxonomy)
     groups: dict[tuple[str, ...], Group] = {}
     left_out: list[tuple[str, list[str]]] = []
     for record in records:
-        metrics = [m for m in metrics_of(record) if m["kind"] == kind and m["low"] is not None]
+        metrics = [m for m in chosen_metrics(record, choices) if m["kind"] == kind and m["low"] is not None]
         best: dict[tuple[str, ...], Point] = {}
         missing_all: set[str] = set()
         for metric in metrics:
@@ -111,6 +118,9 @@ def compare(records: Sequence[dict[str, Any]], kind: str, iso: Sequence[str], ta
             groups[key].points.append(point)
         if metrics and not best:
             left_out.append((record["id"], sorted(missing_all)))
+        elif not metrics and any(m["kind"] == kind and m["low"] is not None for m in metrics_of(record)):
+            # the entry matched, but none of its values of `kind` satisfies all the query's conditions on it
+            left_out.append((record["id"], ["value meeting all the query's conditions"]))
     ordered = [groups[k] for k in sorted(groups)]
     for group in ordered:
         group.points.sort(key=lambda p: (p.value if lower else -p.value, p.entry_id))
@@ -118,18 +128,20 @@ def compare(records: Sequence[dict[str, Any]], kind: str, iso: Sequence[str], ta
 
 
 def pareto(records: Sequence[dict[str, Any]], kind_x: str, kind_y: str, iso: Sequence[str],
-           taxonomy: Taxonomy) -> Comparison:
+           taxonomy: Taxonomy, choices: Choices | None = None) -> Comparison:
     """Per group of equal iso conditions, the works whose (x, y) no other work beats in both metrics.
 
-    A work's point pairs one metric of each kind that state the same iso conditions.
+    A work's point pairs one metric of each kind that state the same iso conditions, among the metrics that
+    satisfy the query's conditions (`choices`).
     """
     lower_x, lower_y = lower_is_better(kind_x, taxonomy), lower_is_better(kind_y, taxonomy)
     groups: dict[tuple[str, ...], Group] = {}
     candidates: dict[tuple[str, ...], list[Point]] = {}
     left_out: list[tuple[str, list[str]]] = []
     for record in records:
-        xs = [m for m in metrics_of(record) if m["kind"] == kind_x and m["low"] is not None]
-        ys = [m for m in metrics_of(record) if m["kind"] == kind_y and m["low"] is not None]
+        chosen = chosen_metrics(record, choices)
+        xs = [m for m in chosen if m["kind"] == kind_x and m["low"] is not None]
+        ys = [m for m in chosen if m["kind"] == kind_y and m["low"] is not None]
         if not xs or not ys:
             continue
         paired = False

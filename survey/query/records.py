@@ -136,7 +136,13 @@ def _factor(unit: str, canonical: str | None) -> float | None:
 def _conditions(entry: Entry, metric: Metric, entry_terms: dict[str, list[str]],
                 taxonomy: Taxonomy) -> tuple[dict[str, Any], list[str]]:
     """A metric's conditions, flattened; a condition the metric leaves out is taken from the entry when the
-    entry states exactly one value for it (one evaluation method, one phase, ...). Returns (conditions, inherited keys)."""
+    entry states exactly one value for it (one evaluation method, one phase, one format of an operand, ...).
+
+    Precision answers only where the source pairs it with the value: an operand's formats are the metric's own,
+    or the entry's when the entry names one format for that operand. Formats named but not paired with the
+    value go under `unpaired_precision` (shown, never matched, grouped or exported as the value's precision):
+    the entry's when it names several for an operand the metric leaves out, and a range's own when they are
+    several (its ends are at different formats). Returns (conditions, inherited keys)."""
     given = metric.conditions
     conditions: dict[str, Any] = {}
     inherited: list[str] = []
@@ -148,13 +154,20 @@ def _conditions(entry: Entry, metric: Metric, entry_terms: dict[str, list[str]],
             conditions[key] = entry_terms[key][0]
             inherited.append(key)
     formats = taxonomy["format"]
+    unpaired: dict[str, list[str]] = {}
     for operand in PRECISION_OPERANDS:
-        values = getattr(given.precision, operand) if given.precision else []
-        if values:
-            conditions[operand] = sorted(resolve_term(formats, v) for v in values)
-        elif entry_terms.get(operand):
-            conditions[operand] = sorted(set(entry_terms[operand]))
+        values = sorted({resolve_term(formats, v) for v in (getattr(given.precision, operand) if given.precision else [])})
+        if len(values) > 1 and metric.range is not None:
+            unpaired[operand] = values  # the ends of a range at different formats: neither end is "at" one of them
+        elif values:
+            conditions[operand] = values
+        elif len(set(entry_terms.get(operand, []))) == 1:  # the entry's only format is the metric's
+            conditions[operand] = [entry_terms[operand][0]]
             inherited.append(operand)
+        elif entry_terms.get(operand):  # the entry names several: which one this value is at is not said
+            unpaired[operand] = sorted(set(entry_terms[operand]))
+    if unpaired:
+        conditions["unpaired_precision"] = unpaired
     for key in CONDITION_VALUES:
         value = getattr(given, key)
         if value is not None:

@@ -5,7 +5,7 @@
     and_expr   := unary (["AND"] unary)*          (adjacent terms are ANDed)
     unary      := "NOT" unary | "(" or_expr ")" | term
     term       := STRING                           free text
-                | WORD ["[" condition+ "]"] [OP values [UNIT]]
+                | WORD ["[" condition+ "]"] [OP values [UNIT]]   (a lone WORD: free text, or a metric kind)
     condition  := WORD OP values                   (separated by spaces or commas)
     values     := value ("," value)*               value := WORD | STRING
     OP         := = != > >= < <= ~
@@ -99,11 +99,12 @@ class Value:
 
 @dataclass(frozen=True)
 class Text:
-    """Free text searched in titles and summaries."""
+    """Free text searched in titles and summaries; `bare` when written unquoted (a metric name then names its kind)."""
 
     text: str
     start: int
     end: int
+    bare: bool = False
 
 
 @dataclass(frozen=True)
@@ -222,7 +223,7 @@ class _Parser:
         if self.peek().kind != "OP":
             if conditions:
                 return Compare(name.text, name.start, name.end, conditions=conditions)
-            return Text(name.text, name.start, name.end)
+            return Text(name.text, name.start, name.end, bare=True)
         operator = self.take()
         values = self.values(operator)
         unit = None

@@ -14,28 +14,32 @@ from typing import Any
 
 from survey.query.columns import cell, format_number
 from survey.query.index import QueryIndex
+from survey.query.matched_metrics import Choices, chosen_positions
 from survey.query.records import metrics_of
 
 FORMATS = ("table", "json", "csv", "yaml", "bibtex", "markdown")
-METRIC_COLUMNS = ("id", "title", "year", "kind", "value", "low", "high", "unit", "canonical_low", "canonical_high",
-                  "canonical_unit", "qualifier", "baseline", "phase", "level", "evaluation", "tool", "weights",
-                  "activations", "kv_cache", "model", "batch", "context_length", "node_nm", "inherited",
-                  "source_locator", "source_quote")
+METRIC_COLUMNS = ("id", "title", "year", "type", "venue", "doi", "memory", "architecture", "kind", "value", "low",
+                  "high", "unit", "canonical_low", "canonical_high", "canonical_unit", "qualifier", "baseline",
+                  "phase", "level", "evaluation", "tool", "weights", "activations", "kv_cache", "model", "batch",
+                  "context_length", "node_nm", "notes", "inherited", "source_locator", "source_quote",
+                  "source_url")
 
 
 def render(records: Sequence[dict[str, Any]], fmt: str, index: QueryIndex,
-           columns: Sequence[str] | None) -> str:
-    """`records` in format `fmt`; `columns` limits json/yaml objects and picks table/csv/markdown columns."""
+           columns: Sequence[str] | None, choices: Choices | None = None) -> str:
+    """`records` in format `fmt`; `columns` limits json/yaml objects and picks table/csv/markdown columns.
+
+    A metric-kind column shows the best of the values that satisfy the query's conditions (`choices`)."""
     from survey.query.columns import DEFAULT_COLUMNS
 
     shown = list(columns or DEFAULT_COLUMNS)
     if fmt == "json":
-        return entries_json(records, index, columns)
+        return entries_json(records, index, columns, choices)
     if fmt == "yaml":
-        return to_yaml(entry_objects(records, index, columns))
+        return to_yaml(entry_objects(records, index, columns, choices))
     if fmt == "bibtex":
         return to_bibtex(records, index)
-    rows = [[cell(r, c, index) for c in shown] for r in records]
+    rows = [[cell(r, c, index, choices) for c in shown] for r in records]
     if fmt == "csv":
         return to_csv(shown, rows)
     if fmt == "markdown":
@@ -43,20 +47,34 @@ def render(records: Sequence[dict[str, Any]], fmt: str, index: QueryIndex,
     return to_table(shown, rows)
 
 
-def entry_objects(records: Sequence[dict[str, Any]], index: QueryIndex,
-                  columns: Sequence[str] | None = None) -> list[dict[str, Any]]:
-    """Whole entries (as written), or only `columns` (as shown in tables); each object starts with its id."""
+def entry_objects(records: Sequence[dict[str, Any]], index: QueryIndex, columns: Sequence[str] | None = None,
+                  choices: Choices | None = None) -> list[dict[str, Any]]:
+    """Entries as written (see `matched_entry`), or only `columns` (as shown in tables); each object starts
+    with its id."""
     if not columns:
-        return [index.full(r) for r in records]
-    return [{"id": r["id"], **{c: cell(r, c, index) for c in columns if c != "id"}} for r in records]
+        return [matched_entry(r, index, choices) for r in records]
+    return [{"id": r["id"], **{c: cell(r, c, index, choices) for c in columns if c != "id"}} for r in records]
 
 
-def entries_json(records: Sequence[dict[str, Any]], index: QueryIndex, columns: Sequence[str] | None = None) -> str:
+def matched_entry(record: dict[str, Any], index: QueryIndex, choices: Choices | None = None) -> dict[str, Any]:
+    """The entry as written; where the query's metric terms chose metrics of it, `metrics` holds only those."""
+    whole = index.full(record)
+    choice = choices.get(record["id"]) if choices else None
+    if not choice or "metrics" not in whole:
+        return whole
+    written = whole["metrics"]
+    return {**whole, "metrics": [written[p] for p in chosen_positions(record, choice, matched_only=True)
+                                 if p < len(written)]}
+
+
+def entries_json(records: Sequence[dict[str, Any]], index: QueryIndex, columns: Sequence[str] | None = None,
+                 choices: Choices | None = None) -> str:
     """A JSON list of entry objects, one entry a line (fast for thousands: the cache holds each line ready)."""
     if columns:
-        lines = [json.dumps(o, ensure_ascii=False) for o in entry_objects(records, index, columns)]
+        lines = [json.dumps(o, ensure_ascii=False) for o in entry_objects(records, index, columns, choices)]
     else:
-        lines = [index.full_json(r) for r in records]
+        lines = [json.dumps(matched_entry(r, index, choices), ensure_ascii=False)
+                 if choices and r["id"] in choices else index.full_json(r) for r in records]
     return "[\n" + ",\n".join(lines) + "\n]\n" if lines else "[]\n"
 
 
@@ -168,16 +186,22 @@ def _bib_escape(text: str) -> str:
     return re.sub(r"([{}\\&%$#_])", lambda m: "\\textbackslash{}" if m.group(1) == "\\" else "\\" + m.group(1), text)
 
 
-def metric_rows(records: Sequence[dict[str, Any]], index: QueryIndex) -> list[list[Any]]:
-    """One row per metric (long format), columns as METRIC_COLUMNS, sources from the whole entries."""
+def metric_rows(records: Sequence[dict[str, Any]], index: QueryIndex,
+                choices: Choices | None = None) -> list[list[Any]]:
+    """One row per metric (long format), columns as METRIC_COLUMNS, sources from the whole entries; with
+    `choices`, of an entry whose metrics the query constrains only the metrics that matched."""
     rows: list[list[Any]] = []
     for record in records:
         written = index.full(record).get("metrics", [])
-        for position, metric in enumerate(metrics_of(record)):
+        metrics = metrics_of(record)
+        for position in chosen_positions(record, choices.get(record["id"]) if choices else None, matched_only=True):
+            metric = metrics[position]
             conditions = metric["conditions"]
             source = written[position].get("source", {}) if position < len(written) else {}
             rows.append([
-                record["id"], record["title"], record.get("year"), metric["kind"], metric["value"],
+                record["id"], record["title"], record.get("year"), record["type"], record.get("venue"),
+                record.get("doi"), _joined(record["terms"]["memory"]), _joined(record["terms"]["architecture"]),
+                metric["kind"], metric["value"],
                 metric["range"][0] if metric["range"] else metric["value"],
                 metric["range"][1] if metric["range"] else metric["value"],
                 metric["unit"], _number(metric["low"]), _number(metric["high"]), metric["canonical_unit"],
@@ -185,7 +209,8 @@ def metric_rows(records: Sequence[dict[str, Any]], index: QueryIndex) -> list[li
                 conditions.get("evaluation"), conditions.get("tool"), _joined(conditions.get("weights")),
                 _joined(conditions.get("activations")), _joined(conditions.get("kv_cache")), conditions.get("model"),
                 conditions.get("batch"), conditions.get("context_length"), conditions.get("node_nm"),
-                _joined(metric["inherited"]), source.get("locator"), source.get("quote"),
+                conditions.get("notes"), _joined(metric["inherited"]), source.get("locator"), source.get("quote"),
+                source.get("url"),
             ])
     return rows
 
@@ -246,7 +271,9 @@ def to_card(record: dict[str, Any], whole: dict[str, Any], index: QueryIndex, wi
         lines.extend(_wrap(head, width, initial_indent="  ", subsequent_indent="     "))
         conditions = [f"{k.replace('_', ' ')} {'+'.join(map(str, v)) if isinstance(v, list) else v}"
                       + (" (entry)" if k in metric["inherited"] else "")
-                      for k, v in metric["conditions"].items()]
+                      for k, v in metric["conditions"].items() if k != "unpaired_precision"]
+        conditions += [f"{operand.replace('_', ' ')} {' or '.join(formats)} (not paired with this value)"
+                       for operand, formats in metric["conditions"].get("unpaired_precision", {}).items()]
         if conditions:
             lines.extend(_wrap("under: " + "; ".join(conditions), width, initial_indent="     ",
                                        subsequent_indent="       "))
