@@ -77,6 +77,8 @@ def check_spellings(entries: list[Entry]) -> list[Diagnostic]:
             for name, orcid, where in spellings:
                 if name == person.name or (orcid and person.orcid and orcid != person.orcid):
                     continue
+                if where.path == entry.path:  # two people of one author list are two people
+                    continue
                 if (orcid and person.orcid == orcid) or same_person(name, person.name):
                     pair = (name, person.name)
                     if pair not in reported:

@@ -24,7 +24,7 @@ _COUNT_WORD = re.compile(_COUNT, re.IGNORECASE)
 _FOLD = re.compile(r"\b(" + "|".join(_WORDS) + r")[- ]fold\b", re.IGNORECASE)
 _TWICE = re.compile(r"\b(twice|double|doubles|doubled)\b", re.IGNORECASE)
 # A % sign after the number, or after the range it starts: `25 to 45 %`, `12%–33%`.
-_PERCENT_AFTER = re.compile(r"(?:\s*(?:to|–|-|~)\s*\d+(?:\.\d+)?)?\s*(?:\\?%|percent\b)")
+_PERCENT_AFTER = re.compile(r"(?:\s*(?:to|–|-|~)\s*\d+(?:\.\d+)?)?\s*(?:\\?%|percent\b|percentage points?\b|pp\b)")
 
 
 @dataclass(frozen=True)
