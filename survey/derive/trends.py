@@ -212,26 +212,27 @@ def operators_map_figure(trends: Trends, folder: Path) -> Figure | None:
     operators = [o for o in trends.operators if any(o in w.operators for w in works)]
     from matplotlib import rc_context
 
-    height = max(1.6, 0.14 * len(works) + 0.8)
+    width = 7.0  # the full text width: one column per work, names upright
+    height = 2.6
     with rc_context(_RC):
-        figure, axes = _axes(COLUMN_IN, height)
-        for y, work in enumerate(works):
-            for x, op in enumerate(operators):
+        figure, axes = _axes(width, height)
+        for x, work in enumerate(works):
+            for y, op in enumerate(operators):
                 if op in work.operators:
                     axes.add_patch(_square(x, y))
-        axes.set_xlim(-0.5, len(operators) - 0.5)
-        axes.set_ylim(len(works) - 0.5, -0.5)
-        axes.set_xticks(range(len(operators)))
-        axes.set_xticklabels(operators, rotation=30, ha="right")
-        axes.set_yticks(range(len(works)))
-        axes.set_yticklabels([w.name for w in works], fontsize=5)
+        axes.set_xlim(-0.5, len(works) - 0.5)
+        axes.set_ylim(len(operators) - 0.5, -0.5)
+        axes.set_yticks(range(len(operators)))
+        axes.set_yticklabels(operators)
+        axes.set_xticks(range(len(works)))
+        axes.set_xticklabels([w.name for w in works], rotation=90, fontsize=4 if len(works) > 40 else 5)
         axes.set_aspect("auto")
         axes.grid(False)
         figure.tight_layout()
         _save(figure, folder / "operators-in-memory.pdf")
     caption = ("Which operators each design runs in or beside memory (works that record them, by class and year).")
     return Figure("operators-in-memory", "operators-in-memory.pdf", caption, sorted(w.entry_id for w in works),
-                  COLUMN_IN, height, wide=False)
+                  width, height, wide=True)
 
 
 def _square(x: int, y: int) -> Any:
