@@ -217,7 +217,7 @@ def test_ajv_accepts_every_shipped_entry() -> None:
 
 
 def test_the_schema_keeps_checks_text_limit() -> None:
-    from survey.check.rules import rules as check
+    from survey.check import rules as check
     from survey.render import schema
 
     assert schema.MAX_TEXT == check.MAX_TEXT

@@ -220,14 +220,29 @@ def _read_cached(folder: Path, key: str) -> tuple[list[Diagnostic], int] | None:
 
     from survey.report.diagnostics import Location, Severity
 
-    try:
+    def location(value: object) -> Location:
+        if not (isinstance(value, list) and len(value) == 3 and isinstance(value[0], str)
+                and all(isinstance(v, int) and not isinstance(v, bool) for v in value[1:])):
+            raise TypeError("not a cached location")
+        return Location(value[0], value[1], value[2])
+
+    def text(value: object, optional: bool = False) -> str | None:
+        if (value is None and optional) or isinstance(value, str):
+            return value  # type: ignore[return-value]
+        raise TypeError("not cached text")
+
+    try:  # anything of another shape than survey writes is not served: the check runs instead
         data = json.loads((folder / _CACHE_FILE).read_text(encoding="utf-8"))
-        if data.get("key") != key:
+        if not isinstance(data, dict) or data.get("key") != key:
             return None
-        diagnostics = [Diagnostic(Location(*d["location"]), Severity(d["severity"]), d["code"], d["message"],
-                                  d["hint"], tuple(Location(*r) for r in d["related"]))
+        count = data["files_checked"]
+        if not isinstance(count, int) or isinstance(count, bool) or not isinstance(data["diagnostics"], list):
+            return None
+        diagnostics = [Diagnostic(location(d["location"]), Severity(d["severity"]), str(text(d["code"])),
+                                  str(text(d["message"])), text(d["hint"], optional=True),
+                                  tuple(location(r) for r in d["related"]))
                        for d in data["diagnostics"]]
-        return diagnostics, int(data["files_checked"])
+        return diagnostics, count
     except (OSError, ValueError, KeyError, TypeError):
         return None
 

@@ -370,7 +370,7 @@ def test_a_check_changed_cache_of_the_wrong_shape_is_ignored(kb: KnowledgeBaseFo
                 {"key": "k", "files_checked": 1, "diagnostics": [{"location": ["a", 1, 1], "severity": "error",
                                                                    "code": 5, "message": "m", "hint": None,
                                                                    "related": []}]}):
-        from survey.check.rules import changed
+        from survey.check import changed
 
         (cache / changed._CACHE_FILE).write_text(json.dumps(bad))
         assert _read_cached(cache, "k") is None
