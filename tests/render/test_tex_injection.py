@@ -29,6 +29,7 @@ from __future__ import annotations
 
 import copy
 import os
+import io
 import re
 import shutil
 import subprocess
@@ -512,7 +513,7 @@ def test_every_payload_prints_literally_in_every_field_that_reaches_the_pdf(buil
     import csv
 
     supplement = (built.places.out / "supplementary-metrics.csv").read_text(encoding="utf-8")
-    cells = {cell for row in csv.reader(supplement.splitlines(keepends=True)) for cell in row}
+    cells = {cell for row in csv.reader(io.StringIO(supplement, newline="")) for cell in row}
     missing = [f"{e.field}: {e.payload.name}: {e.value[:80]!r}" for e in built.kb.expected
                if not (any(e.value in cell for cell in cells) if e.field in SUPPLEMENT_FIELDS else
                        built.pdf.shows(e.printed, casefold=e.casefold))]
@@ -605,7 +606,8 @@ ESCAPER_COMMANDS = {"textbackslash", "textasciitilde", "textasciicircum", "textl
                     "textquotedbl", "textquotesingle", "textasciigrave", "textsuperscript", "cjktext",
                     "&", "%", "$", "#", "_", "{", "}"}
 # What a build adds to the `baseline` rendering: the figure environments of its plots.
-FIGURE_COMMANDS = {"includegraphics", "Description", "caption", "label", "centering", "begin", "end"}
+FIGURE_COMMANDS = {"includegraphics", "Description", "caption", "label", "centering", "begin", "end", "columnwidth",
+                   "textwidth"}
 # BibTeX values also spell braces that BibTeX must not count as \textbraceleft{} and \textbraceright{}.
 BIBTEX_COMMANDS = {"textbraceleft", "textbraceright"}
 
