@@ -13,6 +13,8 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from survey.derive.terms import canonical_all
+
 if TYPE_CHECKING:
     from survey.load.model import Entry
     from survey.load.taxonomy import Taxonomy
@@ -62,23 +64,16 @@ def _join(values: Sequence[str]) -> str:
     return ", ".join(v for v in values if v) or EMPTY
 
 
-def _canonical(vocab: Any, texts: Sequence[str]) -> list[str]:
-    found = {t.id for text in texts if (t := vocab.resolve(text)) is not None}
-    order = list(vocab.terms)
-    return sorted(found, key=order.index)
-
-
 def table_of(taxonomy: Taxonomy, entry: Entry) -> str:
     """'circuits' for devices, macros and chips; 'systems' for modules and systems (by level, else by class)."""
-    levels = set(_canonical(taxonomy["level"], entry.level))
+    levels = set(canonical_all(taxonomy["level"], entry.level))
     if levels & _SYSTEM_LEVELS:
         return "systems"
     if levels & _CIRCUIT_LEVELS:
         return "circuits"
     primary = entry.primary_class
     term = taxonomy["architecture"].resolve(primary) if primary else None
-    root = taxonomy["architecture"].ancestors(term.id)[-1:] if term else []
-    return "circuits" if (root[0] if root else (term.id if term else None)) == "imc" else "systems"
+    return "circuits" if term is not None and taxonomy["architecture"].root(term.id) == "imc" else "systems"
 
 
 def _class_label(taxonomy: Taxonomy, entry: Entry) -> tuple[int, str]:
@@ -97,7 +92,7 @@ def _precision(taxonomy: Taxonomy, entry: Entry) -> str:
     vocab = taxonomy["format"]
 
     def labels(texts: Sequence[str]) -> str:
-        return "/".join(vocab.terms[t].label for t in _canonical(vocab, texts))
+        return "/".join(vocab.terms[t].label for t in canonical_all(vocab, texts))
 
     weights, inputs = labels(precision.weights), labels(precision.activations)
     if weights and inputs:
@@ -113,7 +108,7 @@ def _node(entry: Entry) -> str:
 
 def _evidence(taxonomy: Taxonomy, entry: Entry) -> str:
     vocab = taxonomy["evaluation"]
-    return _join([vocab.terms[t].label for t in _canonical(vocab, entry.evidence)])
+    return _join([vocab.terms[t].label for t in canonical_all(vocab, entry.evidence)])
 
 
 def _models(entry: Entry) -> str:
@@ -161,7 +156,7 @@ def _by_baseline(taxonomy: Taxonomy, entry: Entry, kinds: set[str]) -> str:
         if term is None or term.id not in kinds or metric.high is None:
             continue
         baseline = vocab.resolve(metric.baseline_class) if metric.baseline_class else None
-        key = (vocab.ancestors(baseline.id)[-1:] or [baseline.id])[0] if baseline else ""
+        key = vocab.root(baseline.id) if baseline else ""
         if key not in best or metric.high > best[key].high:
             best[key] = metric
     order = list(vocab.terms)
@@ -174,7 +169,7 @@ def _by_baseline(taxonomy: Taxonomy, entry: Entry, kinds: set[str]) -> str:
 
 def _phase(taxonomy: Taxonomy, entry: Entry) -> str:
     vocab = taxonomy["phase"]
-    return _join([vocab.terms[t].label for t in _canonical(vocab, entry.phases)])
+    return _join([vocab.terms[t].label for t in canonical_all(vocab, entry.phases)])
 
 
 def _batch_context(entry: Entry) -> str:
@@ -293,7 +288,7 @@ def build_master_tables(taxonomy: Taxonomy, entries: Sequence[Entry], metric_tab
         if key == "year":
             return str(entry.year) if entry.year else EMPTY
         if key == "memory":
-            return _join([memory.terms[t].label for t in _canonical(memory, entry.memory)])
+            return _join([memory.terms[t].label for t in canonical_all(memory, entry.memory)])
         if key == "evidence":
             return _evidence(taxonomy, entry)
         return None
@@ -305,7 +300,7 @@ def build_master_tables(taxonomy: Taxonomy, entries: Sequence[Entry], metric_tab
         if key == "node":
             return _node(entry)
         if key == "domain":
-            return _join([domain.terms[t].label for t in _canonical(domain, entry.domain)])
+            return _join([domain.terms[t].label for t in canonical_all(domain, entry.domain)])
         if key == "precision":
             return _precision(taxonomy, entry)
         if key == "efficiency":

@@ -78,8 +78,7 @@ def build_method(taxonomy: Taxonomy, entries: Sequence[Entry]) -> Method:
         primary = e.primary_class
         term = architecture.resolve(primary) if primary else None
         if term is not None:
-            chain = architecture.ancestors(term.id)
-            classes[chain[-1] if chain else term.id] += 1
+            classes[architecture.root(term.id)] += 1
     if classes:
         b.text(" By primary architecture class, ")
         ordered_classes = sorted(classes.items(), key=lambda kv: (-kv[1], kv[0]))

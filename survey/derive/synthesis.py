@@ -14,6 +14,8 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+from survey.derive.terms import canonical_all
+
 if TYPE_CHECKING:
     from survey.load.model import Entry, Metric
     from survey.load.taxonomy import Taxonomy, Vocabulary
@@ -196,17 +198,6 @@ class _Context:
         return self.taxonomy.label(vocabulary, term_id)
 
 
-def _canonical(vocab: Vocabulary, texts: Iterable[str]) -> list[str]:
-    found = {t.id for text in texts if (t := vocab.resolve(text)) is not None}
-    order = list(vocab.terms)
-    return sorted(found, key=order.index)
-
-
-def _top(vocab: Vocabulary, term_id: str) -> str:
-    chain = vocab.ancestors(term_id)
-    return chain[-1] if chain else term_id
-
-
 def _second_level(vocab: Vocabulary, term_id: str) -> str:
     """The child of a root on the way to `term_id` (sram for sram, dram for hbm3), or the root itself."""
     chain = [term_id, *vocab.ancestors(term_id)]
@@ -218,17 +209,17 @@ def _work(taxonomy: Taxonomy, entry: Entry) -> _Work:
     primary_term = architecture.resolve(entry.primary_class) if entry.primary_class else None
     primary = primary_term.id if primary_term else None
     memory = taxonomy["memory"]
-    memories = _canonical(memory, entry.memory)
+    memories = canonical_all(memory, entry.memory)
     scope = taxonomy["scope"].resolve(entry.scope) if entry.scope else None
     return _Work(
         entry=entry,
         primary=primary,
-        family=_top(architecture, primary) if primary else None,
+        family=architecture.root(primary) if primary else None,
         memories=memories,
         memory_families=sorted({_second_level(memory, m) for m in memories}, key=list(memory.terms).index),
-        operators=_canonical(taxonomy["operator"], entry.operators),
-        challenges=_canonical(taxonomy["challenge"], entry.challenges),
-        evidence=_canonical(taxonomy["evaluation"], entry.evidence),
+        operators=canonical_all(taxonomy["operator"], entry.operators),
+        challenges=canonical_all(taxonomy["challenge"], entry.challenges),
+        evidence=canonical_all(taxonomy["evaluation"], entry.evidence),
         scope=scope.id if scope else None,
     )
 
@@ -316,7 +307,7 @@ def _operator_paragraph(ctx: _Context, works: list[_Work], what: str) -> Paragra
     vocab = ctx.taxonomy["operator"]
     groups: dict[str, list[str]] = defaultdict(list)
     for w in works:
-        for family in sorted({_top(vocab, o) for o in w.operators}):
+        for family in sorted({vocab.root(o) for o in w.operators}):
             groups[ctx.label("operator", family)].append(w.entry.id)
     ranked = _largest_first(groups)
     if not ranked:
@@ -401,7 +392,7 @@ def _relative_results(ctx: _Context, works: list[_Work],
             baseline = vocab.resolve(metric.baseline_class)
             if baseline is None:
                 continue
-            group = out[(_top(vocab, baseline.id), _metric_phase(ctx, w, metric))]
+            group = out[(vocab.root(baseline.id), _metric_phase(ctx, w, metric))]
             current = group.get(w.entry.id)
             if current is None or metric.high > (current[2].high or 0):
                 group[w.entry.id] = (w, index, metric)

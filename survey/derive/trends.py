@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from survey.derive.figure_style import _RC, Figure, _plain_log_ticks, _save
-from survey.derive.synthesis import _designs, _top
+from survey.derive.synthesis import _designs
 
 if TYPE_CHECKING:
     from survey.load.model import Entry
@@ -75,7 +75,7 @@ def build_trends(taxonomy: Taxonomy, entries: Sequence[Entry]) -> Trends:
             elif kind.id == "speedup" and metric.baseline_class:
                 term = baseline.resolve(metric.baseline_class)
                 if term is not None:
-                    label = baseline.terms[_top(baseline, term.id)].label
+                    label = baseline.terms[baseline.root(term.id)].label
                     speedups[label] = max(speedups.get(label, 0.0), metric.high)
         node = next((e.node_nm for e in entry.evaluation if e.node_nm), None) or \
             next((m.conditions.node_nm for m in entry.metrics if m.conditions.node_nm), None)
@@ -84,7 +84,7 @@ def build_trends(taxonomy: Taxonomy, entries: Sequence[Entry]) -> Trends:
             architecture.terms[w.family].label if w.family else None,
             memory.terms[w.memory_families[0]].label if w.memory_families else None,
             any(taxonomy["evaluation"].terms[e].measured for e in w.evidence),
-            tuple(sorted({operator.terms[_top(operator, o)].label for o in w.operators},
+            tuple(sorted({operator.terms[operator.root(o)].label for o in w.operators},
                          key=[operator.terms[r].label for r in operator.roots()].index)),
             float(node) if node else None, efficiency, tuple(sorted(speedups.items()))))
     return Trends(tuple(works), tuple(architecture.terms[r].label for r in architecture.roots()),
