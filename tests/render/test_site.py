@@ -177,3 +177,10 @@ def test_changelog_page_appears_with_a_release_history_and_shows_its_text_as_tex
     assert "v1.1 <script>x()</script>" in facts.text and "Added *Alpha* and `Beta`" in facts.text
     assert "Removed <b>Gamma</b>" in facts.text
     assert "changelog.html" in (root / "out" / "index.html").read_text(encoding="utf-8")
+
+
+def test_no_site_template_marks_a_value_safe_or_turns_autoescape_off() -> None:
+    folder = Path(__file__).resolve().parents[2] / "templates" / "site"
+    for template in sorted(folder.glob("*.j2")):
+        text = template.read_text(encoding="utf-8")
+        assert "|safe" not in text.replace(" ", "") and "autoescape" not in text and "Markup" not in text, template
