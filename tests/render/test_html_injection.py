@@ -10,7 +10,7 @@ import pytest
 import yaml
 from render.test_tex_injection import MARKER, PAYLOADS, TMP
 
-from fuzz.html import read_page
+from fuzz.html_pages import read_page
 from survey.build import build_site
 
 HTML_PAYLOADS = [

@@ -14,7 +14,7 @@ import pytest
 from conftest import run_survey
 from site_fixture_kb import ALL, EXPECTED, HOSTILE, write_site_knowledge_base
 
-from fuzz.html import read_page
+from fuzz.html_pages import read_page
 from survey.build import SITE_MANIFEST, build_site
 from survey.compile.build_folder import LOCK_FILE
 
