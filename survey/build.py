@@ -461,11 +461,12 @@ def build_site(root: Path, out: Path, *, pdf_folder: Path | None = None,
 
 def _foreign_files(out: Path) -> list[str]:
     """Files in an existing `out` that no `survey site` wrote (none when it is new, empty or a site folder)."""
-    from survey.compile.build_folder import LOCK_FILE
+    from survey.compile.build_folder import JOURNAL_FILE, LOCK_FILE
 
     if not out.is_dir():
         return []
-    names = sorted(p.name for p in out.iterdir() if p.name not in (LOCK_FILE, SITE_MANIFEST))
+    ours = (LOCK_FILE, SITE_MANIFEST, WORK_DIR, JOURNAL_FILE)  # a first site killed half way leaves these alone
+    names = sorted(p.name for p in out.iterdir() if p.name not in ours)
     return [] if not names or (out / SITE_MANIFEST).is_file() else names
 
 
@@ -478,14 +479,15 @@ def _build_site_locked(root: Path, out: Path, pdf_folder: Path | None,
     from survey.derive.site_view import build_site_view
     from survey.derive.trends import build_trends, write_trend_figures
     from survey.derive.views import build_views
-    from survey.load.changelog import load_changelog
+    from survey.load.changelog_blocks import load_changelog_blocks
     from survey.load.metadata import load_metadata
     from survey.query.cache import load_index
     from survey.render.site import SiteInputs, render_site
 
     progress("checking the knowledge base")
     checked = check(root)
-    problems = [d for d in checked.diagnostics if d.is_error]
+    templates = template_folders(root)
+    problems = [d for d in checked.diagnostics if d.is_error] + _links_out_of_repository(root, templates)
     if problems:
         return SiteResult(False, out, diagnostics=sorted(problems, key=Diagnostic.sort_key))
     kb = checked.knowledge_base
@@ -498,9 +500,9 @@ def _build_site_locked(root: Path, out: Path, pdf_folder: Path | None,
         drawn = write_trend_figures(build_trends(kb.taxonomy, kb.entries), Path(folder), "svg")  # type: ignore[arg-type]
         figures = [(figure, (Path(folder) / figure.file_name).read_bytes()) for figure in drawn]
     inputs = SiteInputs(title=metadata.title if metadata is not None else "Survey", figures=figures,
-                        pdfs=_built_pdfs(root, pdf_folder), changelog=load_changelog(root))
+                        pdfs=_built_pdfs(root, pdf_folder), changelog=load_changelog_blocks(root))
     progress("rendering HTML")
-    files = render_site(site, views, load_index(root), inputs, template_folders(root))
+    files = render_site(site, views, load_index(root), inputs, templates)
     work = out / WORK_DIR
     shutil.rmtree(work, ignore_errors=True)
     for name, data in files.items():

@@ -153,6 +153,14 @@ def test_a_shared_url_opens_the_same_filtered_view(site: Path, browser: Any) -> 
     assert Select(browser.find_element("name", "year")).first_selected_option.get_attribute("value") == "2024"
 
 
+def test_a_count_in_the_coverage_matrix_opens_the_index_filtered_to_its_works(site: Path, browser: Any) -> None:
+    browser.get(url(site, "coverage.html"))
+    browser.find_element("css selector", "a[href$='#challenge=capacity-compression&memory=dram']").click()
+    # capacity and compression with DRAM: alpha (HBM3, KV-cache capacity); the DDR5 work addresses data transfer
+    assert visible_rows(browser) == ["alpha-hbm-decode"]
+    assert browser.find_element("name", "memory").get_attribute("value") == "dram"
+
+
 def test_filters_work_from_the_keyboard(site: Path, browser: Any) -> None:
     from selenium.webdriver.common.action_chains import ActionChains
     from selenium.webdriver.common.keys import Keys

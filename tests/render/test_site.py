@@ -158,6 +158,25 @@ def test_site_refuses_an_out_folder_that_links_out_of_the_repository(tmp_path: P
     assert list((tmp_path / "elsewhere").iterdir()) == []
 
 
+def test_site_refuses_a_template_that_links_out_of_the_repository(tmp_path: Path) -> None:
+    root = write_site_knowledge_base(tmp_path / "kb")
+    (tmp_path / "secret.txt").write_text("not for the site", encoding="utf-8")
+    (root / "templates" / "site").mkdir(parents=True)
+    os.symlink(tmp_path / "secret.txt", root / "templates" / "site" / "base.html.j2")
+    result = build_site(root, root / "out")
+    assert not result.ok and [d.code for d in result.diagnostics] == ["outside-repository"]
+    assert not (root / "out" / "index.html").exists()
+
+
+def test_a_site_folder_a_killed_first_site_left_behind_is_still_the_sites(tmp_path: Path) -> None:
+    root = write_site_knowledge_base(tmp_path)
+    (root / "out" / ".survey-work" / "works").mkdir(parents=True)  # as a kill before the first publish leaves it
+    (root / "out" / ".survey-work" / "works" / "alpha-hbm-decode.html").write_text("half", encoding="utf-8")
+    result = build_site(root, root / "out")
+    assert result.ok and not (root / "out" / ".survey-work").exists()
+    assert (root / "out" / "works" / "alpha-hbm-decode.html").read_text(encoding="utf-8").startswith("<!DOCTYPE")
+
+
 def test_site_refuses_a_knowledge_base_with_errors(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     root = write_site_knowledge_base(tmp_path)
     (root / "entries" / "broken.yaml").write_text("id: broken\ntype: nonsense\n", encoding="utf-8")
@@ -173,7 +192,7 @@ def test_changelog_page_appears_with_a_release_history_and_shows_its_text_as_tex
                                        "  and `Beta`\n- Removed <b>Gamma</b>\n", encoding="utf-8")
     assert build_site(root, root / "out").ok
     facts = read_page((root / "out" / "changelog.html").read_text(encoding="utf-8"))
-    assert facts.problems == [] and "b" not in facts.tags
+    assert facts.problems == [] and "b" not in facts.tags and facts.tags.count("li") - 7 == 2  # 7: the navigation
     assert "v1.1 <script>x()</script>" in facts.text and "Added *Alpha* and `Beta`" in facts.text
     assert "Removed <b>Gamma</b>" in facts.text
     assert "changelog.html" in (root / "out" / "index.html").read_text(encoding="utf-8")
