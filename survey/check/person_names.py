@@ -16,10 +16,16 @@ def _fold(text: str) -> str:
 
 def name_tokens(name: str) -> tuple[list[str], str]:
     """Given-name tokens and the family name of a 'Given Family' name, folded for comparison."""
-    tokens = _fold(name).replace("-", " ").replace(".", ". ").replace(",", " ").split()
-    if not tokens:
+    words = _fold(name).replace(".", ". ").replace(",", " ").split()
+    if not words:
         return [], ""
-    return [t.rstrip(".") for t in tokens[:-1] if t.rstrip(".")], tokens[-1].rstrip(".")
+    given: list[str] = []
+    for word in words[:-1]:
+        parts = [part.strip(".") for part in word.split("-") if part.strip(".")]
+        # a hyphenated given name ('Jin-Seong') is one name, not a name and a middle name; initials ('J.-S.') stay
+        # initials
+        given.extend(parts if all(len(part) == 1 for part in parts) else ["".join(parts)])
+    return given, words[-1].replace("-", "").rstrip(".")
 
 
 def _token_matches(short: str, long: str) -> tuple[bool, bool]:

@@ -18,6 +18,7 @@ def test_same_person_written_two_ways(first: str, second: str) -> None:
 
 @pytest.mark.parametrize(("first", "second"), [
     ("J. Kim", "Jaehyun Kim"), ("Jaehyun Kim", "Jaewan Kim"), ("Yu Wang", "Yu Zhang"), ("Ada Example", "Bo Example"),
+    ("Jin Kim", "Jin-Seong Kim"),
 ])
 def test_different_people_are_not_claimed_to_be_one(first: str, second: str) -> None:
     assert not same_person(first, second)
