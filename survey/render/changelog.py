@@ -9,7 +9,7 @@ from survey.derive.changes import KnowledgeBaseDiff
 from survey.render.changes import as_markdown
 
 _TITLE = "# Changelog\n"
-_INTRO = ("Releases of the knowledge base, newest first, written by `survey release`: each section lists what "
+_INTRO = ("Releases of the knowledge base, newest first, written by `survey release`: each section lists what\n"
           "changed since the previous release.\n")
 
 

@@ -4,6 +4,7 @@ notes, a CHANGELOG.md section) and JSON."""
 from __future__ import annotations
 
 import json
+import os
 
 from survey.derive.changes import EntryChange, FieldChange, KnowledgeBaseDiff, MetricChange, TermChange
 from survey.render.export import escape_markdown
@@ -14,11 +15,25 @@ ARROW = "\u2192"  # Markdown's arrow; text keeps '->' for any terminal
 SHOWN_CHARS = 100  # a long value (a summary, a BibTeX record) is cut here in text and Markdown; JSON keeps it whole
 
 
-def _short(value: str | None) -> str:
+CONTEXT_CHARS = 20  # of a long value, the characters shown before the first one that changed
+
+
+def _short(value: str | None, start: int = 0) -> str:
     if value is None:
         return "(none)"
     text = one_line(value)
+    if start > 0:
+        text = "\u2026" + text[start:]
     return text if len(text) <= SHOWN_CHARS else text[:SHOWN_CHARS - 1] + "\u2026"
+
+
+def _pair(old: str | None, new: str | None, arrow: str) -> str:
+    """'old -> new'; of two long values, from a little before where they first differ."""
+    start = 0
+    if old is not None and new is not None and max(len(old), len(new)) > SHOWN_CHARS:
+        common = len(os.path.commonprefix([one_line(old), one_line(new)]))
+        start = max(0, common - CONTEXT_CHARS)
+    return f"{_short(old, start)} {arrow} {_short(new, start)}"
 
 
 def summary_line(diff: KnowledgeBaseDiff) -> str:
@@ -41,11 +56,11 @@ def _metric_line(change: MetricChange, arrow: str) -> str:
         return f"metric {change.kind}{under} removed: {change.old}"
     text = f"metric {change.kind}{under}: "
     text += f"{change.old} {arrow} {change.new}" if change.old != change.new else f"{change.new}"
-    return text + "".join(f"; {d.field} {_short(d.old)} {arrow} {_short(d.new)}" for d in change.details)
+    return text + "".join(f"; {d.field} {_pair(d.old, d.new, arrow)}" for d in change.details)
 
 
 def _field_line(change: FieldChange, arrow: str) -> str:
-    return f"{change.field}: {_short(change.old)} {arrow} {_short(change.new)}"
+    return f"{change.field}: {_pair(change.old, change.new, arrow)}"
 
 
 def _term_line(change: TermChange, arrow: str = "->") -> str:
