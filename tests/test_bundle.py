@@ -85,3 +85,18 @@ def test_only_files_tex_read_inside_its_folder_are_bundled(tmp_path: Path) -> No
                      "INPUT ./survey.tex", "INPUT survey.aux", "OUTPUT survey.aux", "INPUT ./survey.bbl",
                      "INPUT ./figures/a.pdf", "INPUT figures/a.pdf", "INPUT ../outside.tex", "INPUT missing.tex"])
     assert read_inputs(fls, tmp_path) == ["figures/a.pdf", "survey.bbl", "survey.tex"]
+
+
+def test_the_bundle_is_not_written_through_a_link_out_of_the_repository(examples: Path, tmp_path: Path) -> None:
+    outside = tmp_path / "theirs.zip"
+    outside.write_text("theirs", encoding="utf-8")
+    (examples / "build").mkdir(exist_ok=True)
+    link = examples / "build" / "tcad-bundle.zip"
+    link.unlink(missing_ok=True)
+    link.symlink_to(outside)
+    try:
+        run = run_survey("--root", str(examples), "bundle", "--venue", "tcad", "--quiet")
+    finally:
+        link.unlink()
+    assert run.exit_code == 1 and "error[outside-repository]" in run.output
+    assert outside.read_text(encoding="utf-8") == "theirs"

@@ -94,6 +94,21 @@ def test_a_failed_build_restores_the_files_and_tags_nothing(repo: Path) -> None:
         shutil.rmtree(repo / "templates", ignore_errors=True)  # reset removed the committed template
 
 
+def test_release_refuses_to_write_through_a_committed_link_out_of_the_repository(repo: Path, tmp_path: Path) -> None:
+    outside = tmp_path / "elsewhere.json"
+    outside.write_text("theirs\n", encoding="utf-8")
+    (repo / ".zenodo.json").symlink_to(outside)
+    git(repo, "add", "-A")
+    git(repo, "commit", "-q", "-m", "a link out")
+    try:
+        run = survey(repo, "release", "0.1.0")
+        assert run.exit_code == 1 and "error[outside-repository]" in run.output
+        assert outside.read_text(encoding="utf-8") == "theirs\n"
+        assert tags(repo) == [] and git(repo, "status", "--porcelain") == ""
+    finally:
+        git(repo, "reset", "-q", "--hard", "HEAD~1")
+
+
 @pytest.fixture(scope="module")
 def first(repo: Path) -> Path:
     run = survey(repo, "release", "0.1.0")
