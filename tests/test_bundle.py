@@ -9,10 +9,10 @@ import zipfile
 from pathlib import Path
 
 import pytest
+from conftest import run_survey
+from test_build import HAVE_TEX, pdf_text
 
 from survey.bundle import flatten, read_inputs
-from tests.conftest import run_survey
-from tests.test_build import HAVE_TEX, pdf_text
 
 EXAMPLES = Path(__file__).resolve().parent.parent / "docs" / "examples"
 needs_tex = pytest.mark.skipif(not HAVE_TEX, reason="TeX is needed")

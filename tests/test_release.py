@@ -11,9 +11,8 @@ from pathlib import Path
 
 import pytest
 import yaml
-
-from tests.conftest import run_survey
-from tests.test_build import HAVE_TEX, pdf_text
+from conftest import run_survey
+from test_build import HAVE_TEX, pdf_text
 
 EXAMPLES = Path(__file__).resolve().parent.parent / "docs" / "examples"
 OUTLINE = """\

@@ -8,8 +8,7 @@ import subprocess
 from pathlib import Path
 
 import pytest
-
-from tests.conftest import VALID_ENTRY, KnowledgeBaseFolder
+from conftest import VALID_ENTRY, KnowledgeBaseFolder
 
 
 def git(root: Path, *args: str) -> str:
