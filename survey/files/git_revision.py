@@ -90,14 +90,12 @@ def tag_exists(root: Path, tag: str) -> bool:
     return True
 
 
-def _inside(name: str, folder: str) -> str | None:
-    """`name` (relative to the knowledge base) when it is a plain path below `folder` there, else None."""
+def _directly_in(name: str, folder: str) -> bool:
+    """Whether `name` (relative to the knowledge base, as git lists it) is a plain path directly in `folder`."""
     path = PurePosixPath(name)
     if path.is_absolute() or any(part in ("", ".", "..") for part in path.parts):
-        return None
-    if folder and (len(path.parts) < 2 or PurePosixPath(*path.parts[:-1]) != PurePosixPath(folder)):
-        return None
-    return name
+        return False
+    return str(path.parent) == (folder or ".")
 
 
 def read_files(root: Path, commit: str, folder: str, suffixes: tuple[str, ...]) -> list[Blob]:
@@ -114,21 +112,13 @@ def read_files(root: Path, commit: str, folder: str, suffixes: tuple[str, ...]) 
         name = raw_name.decode("utf-8", "replace")
         if kind != "blob" or mode not in ("100644", "100755") or not name.endswith(suffixes):
             continue  # links, submodules and folders are not read
-        if _inside(name, folder) is not None:
+        if _directly_in(name, folder):
             wanted.append((name, object_id, int(size)))
     wanted.sort()
     readable = [object_id for _, object_id, size in wanted if size <= MAX_FILE_BYTES]
     contents = _cat_blobs(root, readable)
     return [Blob(name, size, contents.get(object_id) if size <= MAX_FILE_BYTES else None)
             for name, object_id, size in wanted]
-
-
-def read_file(root: Path, commit: str, name: str) -> Blob | None:
-    """One file (relative to `root`) at `commit`, or None when it is not a regular file there."""
-    parent = str(PurePosixPath(name).parent)
-    folder = "" if parent == "." else parent
-    found = [b for b in read_files(root, commit, folder, (PurePosixPath(name).name,)) if b.path == name]
-    return found[0] if found else None
 
 
 def _cat_blobs(root: Path, object_ids: list[str]) -> dict[str, bytes]:
