@@ -80,7 +80,7 @@ def input_fingerprint(root: Path, venue: str, templates: list[Path]) -> str:
     from survey.files.repository_paths import escaping_target
 
     package = Path(__file__).resolve().parent
-    files = [root / "taxonomy.yaml", *sorted((root / "entries").glob("*.y*ml")),
+    files = [root / "taxonomy.yaml", root / "CHANGELOG.md", *sorted((root / "entries").glob("*.y*ml")),
              *sorted((root / "paper").rglob("*")), *template_files(templates), *sorted(package.rglob("*.py"))]
     digest = hashlib.sha256(venue.encode())
     for path in files:
@@ -158,6 +158,7 @@ def _build_locked(root: Path, venue: str, out: Path, pdf: bool, final: bool,
     from survey.derive.synthesis import build_synthesis
     from survey.derive.trends import build_trends
     from survey.derive.views import build_views
+    from survey.load.changelog import load_releases
     from survey.load.metadata import load_metadata
     from survey.load.outline import load_outline, load_scope, placeholder_diagnostics
     from survey.render.latex import MAIN_FILE, render_document
@@ -213,13 +214,14 @@ def _build_locked(root: Path, venue: str, out: Path, pdf: bool, final: bool,
     figures = write_figures(views, work / FIGURES_DIR, cache=root / CACHE_DIR / "figures", trends=trends)
     progress(f"rendering LaTeX for {venue}")
     escaper = Escaper(detect_charset())
+    releases = load_releases(root)  # for the paper's revision history
 
     def render(table_fill: float) -> RenderedDocument:
         document = render_document(views=views, authors=authors, metadata=metadata, entries=kb.entries,
                                    venue=venue, templates=templates, escaper=escaper, outline=outline,
                                    synthesis=synthesis, method=method, scope=scope, figures=figures,
                                    master_tables=master_tables,
-                                   figure_folder=FIGURES_DIR, table_fill=table_fill)
+                                   figure_folder=FIGURES_DIR, table_fill=table_fill, releases=releases)
         files = dict(document.files)
         files[PROVENANCE_FILE] = provenance_text(synthesis, method)
         files[SUPPLEMENT_FILE] = supplement_csv(views.metric_tables, kb.entries)
@@ -237,7 +239,7 @@ def _build_locked(root: Path, venue: str, out: Path, pdf: bool, final: bool,
     if not pdf:
         inputs_file.unlink(missing_ok=True)  # the PDF no longer matches the sources beside it: rebuild it next time
         publish(work, out, sources)
-        _write_citation(out, metadata, authors)
+        _write_citation(out, metadata, authors, root)
         progress(f"wrote {len(sources)} source files to {out} (no PDF requested)")
         return BuildResult(True, out, sources, diagnostics=diagnostics)
 
@@ -267,7 +269,7 @@ def _build_locked(root: Path, venue: str, out: Path, pdf: bool, final: bool,
         return BuildResult(False, out, sources, None, compiled.ran_tex, diagnostics)
     write_atomically(work / INPUTS_HASH_FILE, fingerprint + "\n")
     publish(work, out, sources + [PDF_NAME, INPUTS_HASH_FILE])
-    _write_citation(out, metadata, authors)
+    _write_citation(out, metadata, authors, root)
     progress(f"wrote {out / PDF_NAME}")
     return BuildResult(True, out, sources, out / PDF_NAME, compiled.ran_tex, diagnostics)
 
@@ -396,15 +398,16 @@ def _table_too_tall(diagnostics: list[Diagnostic]) -> bool:
     return any("Float too large" in d.message or "dead cycles" in d.message for d in diagnostics)
 
 
-def _write_citation(out: Path, metadata: Metadata, authors: AuthorList) -> None:
+def _write_citation(out: Path, metadata: Metadata, authors: AuthorList, root: Path) -> None:
     """CITATION.cff of the knowledge base, from the same author data as the paper, beside the PDF in `out`.
 
     The tracked CITATION.cff in the knowledge base is written only by `survey authors --cff` (a build never
     changes tracked files); `survey authors --cff --check` says whether it is current.
     """
-    from survey.render.citation import CITATION_FILE, citation_text
+    from survey.render.citation import CITATION_FILE, citation_text, newest_release
 
-    write_if_changed(out / CITATION_FILE, citation_text(metadata, authors).encode("utf-8"))
+    text = citation_text(metadata, authors, newest_release(root))  # the version of CHANGELOG.md's newest release
+    write_if_changed(out / CITATION_FILE, text.encode("utf-8"))
 
 
 def _up_to_date(out: Path, inputs_file: Path, fingerprint: str) -> bool:
@@ -479,7 +482,7 @@ def _build_site_locked(root: Path, out: Path, pdf_folder: Path | None,
     from survey.derive.site_view import build_site_view
     from survey.derive.trends import build_trends, write_trend_figures
     from survey.derive.views import build_views
-    from survey.load.changelog_blocks import load_changelog_blocks
+    from survey.load.changelog import load_changelog_blocks
     from survey.load.metadata import load_metadata
     from survey.query.cache import load_index
     from survey.render.site import SiteInputs, render_site

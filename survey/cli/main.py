@@ -86,10 +86,12 @@ def _register() -> None:
         check_commands,
         contrib_commands,
         query_commands,
+        release_commands,
         site_commands,
     )
 
-    for module in (check_commands, authors_commands, query_commands, build_commands, site_commands, contrib_commands):
+    for module in (check_commands, authors_commands, query_commands, build_commands, site_commands, contrib_commands,
+                   release_commands):
         for command in module.COMMANDS:
             main.add_command(command)
 

@@ -24,7 +24,7 @@ if TYPE_CHECKING:
     from survey.derive.figure_style import Figure
     from survey.derive.site_view import SiteView
     from survey.derive.views import SurveyViews
-    from survey.load.changelog_blocks import ChangelogBlock
+    from survey.load.changelog import ChangelogBlock
     from survey.query.index import QueryIndex
 
 SITE_TEMPLATES = "site"  # the folder of the site's templates and assets inside a templates folder

@@ -1,9 +1,12 @@
-"""The release history (CHANGELOG.md at the knowledge base's root) as blocks of plain text for the website: headings,
-lists and paragraphs. A small reading of Markdown, enough for a changelog; nothing in it is taken as markup."""
+"""CHANGELOG.md at the knowledge base's root, which `survey release` writes: one small reading of its Markdown into
+blocks of plain text (headings, lists, paragraphs; nothing in it is taken as markup), and the releases it lists,
+newest first: each a section `## VERSION (YYYY-MM-DD)` whose first paragraph is a one-line summary."""
 
 from __future__ import annotations
 
+import datetime
 import os
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -11,6 +14,14 @@ from survey.files.limits import MAX_FILE_BYTES
 from survey.files.repository_paths import escaping_target, read_cache_file
 
 CHANGELOG_FILE = "CHANGELOG.md"
+_RELEASE = re.compile(r"^(?P<version>[0-9][0-9A-Za-z.+-]{0,39}) \((?P<date>\d{4}-\d{2}-\d{2})\)$")
+
+
+@dataclass(frozen=True)
+class Release:
+    version: str
+    date: datetime.date
+    summary: str  # the section's first paragraph, '' when it has none
 
 
 @dataclass(frozen=True)
@@ -58,16 +69,46 @@ def changelog_blocks(text: str) -> list[ChangelogBlock]:
     return blocks
 
 
-def load_changelog_blocks(root: Path) -> list[ChangelogBlock] | None:
-    """The blocks of `root`/CHANGELOG.md; None when there is none, or it is a link out of the repository, not a
-    regular file, larger than MAX_FILE_BYTES or not UTF-8 (the site then has no changelog page)."""
+def parse_changelog(text: str) -> list[Release]:
+    """The releases of a CHANGELOG.md text, in the file's order (newest first); other headings are skipped."""
+    blocks = changelog_blocks(text)
+    releases: list[Release] = []
+    for number, block in enumerate(blocks):
+        found = _RELEASE.match(block.text) if block.kind == "heading" and block.level == 2 else None
+        if found is None:
+            continue
+        try:
+            date = datetime.date.fromisoformat(found["date"])
+        except ValueError:
+            continue  # '2026-13-45' is not a release date
+        following = blocks[number + 1] if number + 1 < len(blocks) else None
+        summary = following.text if following is not None and following.kind == "paragraph" else ""
+        releases.append(Release(found["version"], date, re.sub(r"\\(.)", r"\1", summary)))  # Markdown's escapes undone
+    return releases
+
+
+def _read_changelog(root: Path) -> str | None:
+    """The text of `root`/CHANGELOG.md; None when there is none, or it is a link out of the repository, not a
+    regular file, larger than MAX_FILE_BYTES or not UTF-8."""
     path = root / CHANGELOG_FILE
     if not (path.is_file() or path.is_symlink()) or escaping_target(path, root) is not None:
         return None
     try:
         if path.stat().st_size > MAX_FILE_BYTES:
             return None
-        data = read_cache_file(Path(os.path.realpath(path)))  # a regular file only: a FIFO would block
-        return changelog_blocks(data.decode("utf-8"))
+        return read_cache_file(Path(os.path.realpath(path))).decode("utf-8")  # a regular file only: a FIFO would block
     except (OSError, UnicodeDecodeError):
         return None
+
+
+def load_releases(root: Path) -> list[Release]:
+    """The releases in root/CHANGELOG.md (none when it cannot be read)."""
+    text = _read_changelog(root)
+    return parse_changelog(text) if text is not None else []
+
+
+def load_changelog_blocks(root: Path) -> list[ChangelogBlock] | None:
+    """The blocks of root/CHANGELOG.md for the website; None when it cannot be read (the site then has no changelog
+    page)."""
+    text = _read_changelog(root)
+    return changelog_blocks(text) if text is not None else None
