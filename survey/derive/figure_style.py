@@ -7,9 +7,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from survey.derive.evidence import MEASURED, SIMULATED, UNSTATED
-
-_WIDTH_IN = 7.0  # a full text width in both journal classes (figure* in IEEEtran)
 _RC: Any = {  # matplotlib rc parameters (typed loosely: its stubs list every key)
     "svg.hashsalt": "survey",
     "pdf.fonttype": 42,  # embedded TrueType: journals reject Type 3 fonts
@@ -23,11 +20,6 @@ _RC: Any = {  # matplotlib rc parameters (typed loosely: its stubs list every ke
     "path.simplify": False,
 }
 _METADATA = {"CreationDate": None, "ModDate": None, "Creator": "survey", "Producer": "survey"}
-_EVIDENCE_LABELS = {MEASURED: "measured", SIMULATED: "simulated", UNSTATED: "evidence not stated"}
-_HATCHES = {MEASURED: "", SIMULATED: "////", UNSTATED: ".."}
-_MARKERS = {MEASURED: "o", SIMULATED: "^", UNSTATED: "s"}
-_NOT_STATED = "not stated"
-_SEVERAL = "several"
 
 
 @dataclass(frozen=True)
