@@ -229,7 +229,7 @@ def _build_locked(root: Path, venue: str, out: Path, pdf: bool, final: bool,
         return document
 
     document = render(1.0)
-    sources = sorted([*document.files, PROVENANCE_FILE, SUPPLEMENT_FILE]) + [f"{FIGURES_DIR}/{f.file_name}" for f in figures]
+    sources = sorted([*document.files, PROVENANCE_FILE, SUPPLEMENT_FILE]) + sorted({f"{FIGURES_DIR}/{f.file_name}" for f in figures})
     # The author list's warnings that `survey check` reports too (a country missing) are printed once.
     diagnostics = list(dict.fromkeys([d for d in checked.diagnostics if not d.is_error] + list(authors.diagnostics)))
     diagnostics += [d for d in outline_problems + scope_problems if not d.is_error] + placeholders + quality

@@ -33,6 +33,40 @@ class Figure:
     width_in: float
     height_in: float
     wide: bool = True  # spans both columns of a two-column page
+    page: int = 1  # the figure's page in its file
+
+
+FIGURES_FILE = "trends.pdf"
+
+
+class FigureBook:
+    """The figures of one build as the pages of one PDF, so that each font is subset and embedded once rather
+    than once a figure (subsetting DejaVu Sans took most of a figure's time). Written through a temporary file;
+    nothing is written when no figure has data."""
+
+    def __init__(self, folder: Path) -> None:
+        self.path = folder / FIGURES_FILE
+        self._partial = folder / (FIGURES_FILE + ".part")
+        self._pages: Any = None
+        self.count = 0
+
+    def save(self, figure: Any) -> int:
+        """Add a matplotlib figure as the next page; its page number."""
+        if self._pages is None:
+            from matplotlib.backends.backend_pdf import PdfPages
+
+            self._pages = PdfPages(self._partial, metadata=_METADATA)
+        self._pages.savefig(figure)
+        self.count += 1
+        return self.count
+
+    def close(self) -> None:
+        if self._pages is not None:
+            from matplotlib import rc_context
+
+            with rc_context(_RC):  # the fonts are embedded now, by the settings then in force (TrueType)
+                self._pages.close()
+            self._partial.replace(self.path)
 
 
 def _plain_log_ticks(axes: Any) -> None:
@@ -42,11 +76,3 @@ def _plain_log_ticks(axes: Any) -> None:
     axes.yaxis.set_major_locator(LogLocator(base=10, subs=(1.0, 2.0, 5.0)))
     axes.yaxis.set_major_formatter(FuncFormatter(lambda value, _: f"{value:g}"))
     axes.yaxis.set_minor_formatter(NullFormatter())
-
-
-def _save(figure: Any, path: Path) -> None:
-    """Save as PDF without dates, through a temporary file so a failed write leaves no half file behind."""
-    partial = path.with_name(path.name + ".part")
-    figure.savefig(partial, format="pdf", metadata=_METADATA)
-    partial.replace(path)
-

@@ -78,12 +78,14 @@ def _remembered_figures(stored: Path, folder: Path) -> list[Figure] | None:
 def _figure_from_cache(item: object) -> Figure | None:
     """A Figure from its cached fields, or None when they are not what survey writes."""
     types: dict[str, type | tuple[type, ...]] = {"name": str, "file_name": str, "caption": str, "entry_ids": list, "width_in": (int, float),
-             "height_in": (int, float), "wide": bool}
+             "height_in": (int, float), "wide": bool, "page": int}
     if not isinstance(item, dict) or set(item) != set(types):
         return None
     if not all(isinstance(item[key], kind) for key, kind in types.items()):
         return None
     if not all(isinstance(e, str) for e in item["entry_ids"]) or Path(item["file_name"]).name != item["file_name"]:
+        return None
+    if isinstance(item["page"], bool) or item["page"] < 1:
         return None
     if item["file_name"] in ("", ".", "..", "figures.json"):
         return None
@@ -99,8 +101,8 @@ def _remember_figures(stored: Path, folder: Path, figures: list[Figure]) -> None
 
     try:
         stored.mkdir(parents=True, exist_ok=True)
-        for figure in figures:  # atomically: another build may be reading this cache at the same time
-            write_atomically(stored / figure.file_name, (folder / figure.file_name).read_bytes())
+        for name in sorted({figure.file_name for figure in figures}):  # atomically: another build may be reading
+            write_atomically(stored / name, (folder / name).read_bytes())
         write_atomically(stored / "figures.json", json.dumps([dataclasses.asdict(f) for f in figures]))
         older = sorted((p for p in stored.parent.iterdir() if p != stored), key=lambda p: p.lstat().st_mtime)
         for old in older[:-_FIGURE_SETS_KEPT + 1]:

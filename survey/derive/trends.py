@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from survey.derive.figure_style import _RC, Figure, _plain_log_ticks, _save
+from survey.derive.figure_style import _RC, Figure, FigureBook, _plain_log_ticks
 from survey.derive.synthesis import _designs
 
 if TYPE_CHECKING:
@@ -108,7 +108,7 @@ def _axes(width: float, height: float) -> tuple[Any, Any]:
     return figure, figure.add_subplot(1, 1, 1)
 
 
-def works_per_year_figure(trends: Trends, folder: Path) -> Figure | None:
+def works_per_year_figure(trends: Trends, book: FigureBook) -> Figure | None:
     counts = trends.per_year()
     years = sorted({y for c in counts.values() for y in c})
     families = [f for f in trends.families if counts[f]]
@@ -130,15 +130,15 @@ def works_per_year_figure(trends: Trends, folder: Path) -> Figure | None:
         axes.set_ylabel("Works")
         axes.legend(frameon=False, loc="upper left")
         figure.tight_layout()
-        _save(figure, folder / "works-per-year.pdf")
+        page = book.save(figure)
     total = sum(sum(c.values()) for c in counts.values())
     caption = (f"Works of the knowledge base per year, by the architecture class each is listed under ({total} "
                "works with a class and a year; the class sections count the same works).")
     ids = sorted(w.entry_id for w in trends.works if w.family and w.year)
-    return Figure("works-per-year", "works-per-year.pdf", caption, ids, COLUMN_IN, 2.2, wide=False)
+    return Figure("works-per-year", book.path.name, caption, ids, COLUMN_IN, 2.2, wide=False, page=page)
 
 
-def speedup_by_baseline_figure(trends: Trends, folder: Path) -> Figure | None:
+def speedup_by_baseline_figure(trends: Trends, book: FigureBook) -> Figure | None:
     points = [(label, value, w) for w in trends.works for label, value in w.speedups]
     if not points:
         return None
@@ -169,15 +169,15 @@ def speedup_by_baseline_figure(trends: Trends, folder: Path) -> Figure | None:
                    for f in trends.families if any(w.family == f and w.speedups for w in trends.works)]
         axes.legend(handles=handles, frameon=False, loc="upper right", fontsize=5)
         figure.tight_layout()
-        _save(figure, folder / "speedup-by-baseline.pdf")
+        page = book.save(figure)
     caption = ("Reported speedups grouped by the hardware class of their baseline, each work's highest value per "
                "class; colour: architecture class; circles measured, triangles simulated. Values hold under each "
                "work's own models and conditions.")
     ids = sorted({p[2].entry_id for p in points})
-    return Figure("speedup-by-baseline", "speedup-by-baseline.pdf", caption, ids, COLUMN_IN, 2.6, wide=False)
+    return Figure("speedup-by-baseline", book.path.name, caption, ids, COLUMN_IN, 2.6, wide=False, page=page)
 
 
-def efficiency_vs_node_figure(trends: Trends, folder: Path) -> Figure | None:
+def efficiency_vs_node_figure(trends: Trends, book: FigureBook) -> Figure | None:
     points = [w for w in trends.works if w.efficiency and w.node_nm]
     if not points:
         return None
@@ -202,14 +202,14 @@ def efficiency_vs_node_figure(trends: Trends, folder: Path) -> Figure | None:
                    for m in memories]
         axes.legend(handles=handles, frameon=False, fontsize=5, loc="lower right")
         figure.tight_layout()
-        _save(figure, folder / "efficiency-vs-node.pdf")
+        page = book.save(figure)
     caption = ("Best reported energy efficiency against technology node, coloured by memory technology; circles "
                "measured on silicon, triangles simulated. Precision differs between the points.")
-    return Figure("efficiency-vs-node", "efficiency-vs-node.pdf", caption, sorted(w.entry_id for w in points),
-                  COLUMN_IN, 2.4, wide=False)
+    return Figure("efficiency-vs-node", book.path.name, caption, sorted(w.entry_id for w in points),
+                  COLUMN_IN, 2.4, wide=False, page=page)
 
 
-def operators_map_figure(trends: Trends, folder: Path) -> Figure | None:
+def operators_map_figure(trends: Trends, book: FigureBook) -> Figure | None:
     works = sorted((w for w in trends.works if w.operators),
                    key=lambda w: (trends.families.index(w.family) if w.family in trends.families else 99,
                                   w.year or 0, w.name.lower()))
@@ -235,10 +235,10 @@ def operators_map_figure(trends: Trends, folder: Path) -> Figure | None:
         axes.set_aspect("auto")
         axes.grid(False)
         figure.tight_layout()
-        _save(figure, folder / "operators-in-memory.pdf")
+        page = book.save(figure)
     caption = ("Which operators each design runs in or beside memory (works that record them, by class and year).")
-    return Figure("operators-in-memory", "operators-in-memory.pdf", caption, sorted(w.entry_id for w in works),
-                  width, height, wide=True)
+    return Figure("operators-in-memory", book.path.name, caption, sorted(w.entry_id for w in works),
+                  width, height, wide=True, page=page)
 
 
 _HARDWARE_MARKERS = ("o", "s", "D", "v")  # by the order of the measured methods in the taxonomy
@@ -250,7 +250,7 @@ def silicon_timeline(trends: Trends) -> list[TrendWork]:
     return sorted((w for w in trends.works if w.hardware and w.year), key=lambda w: (w.year, w.name.lower()))
 
 
-def silicon_timeline_figure(trends: Trends, folder: Path) -> Figure | None:
+def silicon_timeline_figure(trends: Trends, book: FigureBook) -> Figure | None:
     """Measured designs by year, each a marker (shape: silicon, product, FPGA) coloured by memory and its name."""
     import textwrap
 
@@ -303,12 +303,12 @@ def silicon_timeline_figure(trends: Trends, folder: Path) -> Figure | None:
         figure.legend(handles=handles, loc="lower center", ncol=min(len(handles), 5), frameon=False, fontsize=5,
                       handletextpad=0.2, columnspacing=0.8)
         figure.subplots_adjust(left=0.02, right=0.98, top=1 - 0.22 / height, bottom=0.42 / height + 0.02)
-        _save(figure, folder / "silicon-timeline.pdf")
+        page = book.save(figure)
     caption = (f"Timeline of the {len(works)} designs measured on hardware, by year: fabricated chips and macros, "
                "commercial products and FPGA prototypes (marker shape), coloured by memory technology; the class "
                "sections count the same works as measured.")
-    return Figure("silicon-timeline", "silicon-timeline.pdf", caption, sorted(w.entry_id for w in works),
-                  width, height, wide=wide)
+    return Figure("silicon-timeline", book.path.name, caption, sorted(w.entry_id for w in works),
+                  width, height, wide=wide, page=page)
 
 
 def _square(x: int, y: int) -> Any:
@@ -318,10 +318,13 @@ def _square(x: int, y: int) -> Any:
 
 
 def write_trend_figures(trends: Trends, folder: Path) -> list[Figure]:
+    """Every trend figure that has data, as the pages of one PDF in `folder` (see FigureBook)."""
     folder.mkdir(parents=True, exist_ok=True)
-    drawn = (works_per_year_figure(trends, folder), speedup_by_baseline_figure(trends, folder),
-             efficiency_vs_node_figure(trends, folder), operators_map_figure(trends, folder),
-             silicon_timeline_figure(trends, folder))
+    book = FigureBook(folder)
+    drawn = (works_per_year_figure(trends, book), speedup_by_baseline_figure(trends, book),
+             efficiency_vs_node_figure(trends, book), operators_map_figure(trends, book),
+             silicon_timeline_figure(trends, book))
+    book.close()
     return [f for f in drawn if f is not None]
 
 

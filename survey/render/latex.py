@@ -324,7 +324,7 @@ def plot_figure(figure: Figure, folder: str, venue: Venue, escaper: Escaper) -> 
     width = r"\textwidth" if (wide or not venue.two_column) and figure.wide else r"\columnwidth"
     if not venue.two_column and not figure.wide:
         width = r"0.6\textwidth"
-    environment.append(NoEscape(rf"\includegraphics[width={width}]{{{folder}/{figure.file_name}}}"))
+    environment.append(NoEscape(rf"\includegraphics[width={width},page={figure.page}]{{{folder}/{figure.file_name}}}"))
     caption = escaper(figure.caption)
     if len(figure.entry_ids) > MAX_CAPTION_CITES:
         # a caption is a moving argument written to the .aux: thousands of keys there exhaust TeX's memory
