@@ -70,3 +70,13 @@ def test_no_trend_figure_is_drawn_without_data(tmp_path: Path, corpus: Knowledge
     assert corpus.taxonomy is not None
     assert write_trend_figures(build_trends(corpus.taxonomy, []), tmp_path) == []
     assert list(tmp_path.iterdir()) == []
+
+
+def test_trend_figures_embed_their_fonts_as_truetype_not_type_3(tmp_path: Path, corpus: KnowledgeBase) -> None:
+    # journals reject Type 3 fonts; one PDF for all figures embeds each font once
+    assert corpus.taxonomy is not None
+    figures = write_trend_figures(build_trends(corpus.taxonomy, corpus.entries), tmp_path)
+    assert {f.file_name for f in figures} == {"trends.pdf"} and [f.page for f in figures] == [1, 2, 3, 4, 5]
+    fonts = subprocess.run(["pdffonts", str(tmp_path / "trends.pdf")], capture_output=True, text=True, check=True)
+    listed = fonts.stdout.splitlines()[2:]
+    assert listed and all("TrueType" in line and " yes " in line for line in listed), fonts.stdout
