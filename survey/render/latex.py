@@ -53,7 +53,7 @@ VENUES = {
     "tcad": Venue("tcad", "tcad.tex.j2", two_column=True, text_width_pt=516.0, tabcolsep_pt=6.0,
                   page_height_pt=696.0),
 }
-COLUMN_SEP_PT = 12.0  # IEEEtran's \\columnsep
+COLUMN_SEP_PT = 12.0  # IEEEtran's \columnsep
 MIN_X_PT = 40.0  # the narrowest a wrapping column may be for a table to fit one column of two
 LINE_PT = 8.0  # \scriptsize baseline: one line of a table row
 CAPTION_LINE_PT = 10.0  # IEEEtran's table captions (\footnotesize, small capitals)
@@ -593,7 +593,7 @@ def render_document(*, views: SurveyViews, authors: AuthorList, metadata: Metada
                     figure_folder: str = "figures", table_fill: float = 1.0) -> RenderedDocument:
     """survey.tex, refs.bib and the editors' section texts (sections/*.tex) for `venue` ('todaes' or 'tcad').
 
-    `table_fill` scales how many estimated lines a table chunk may hold (a build retries with less when TeX
+    `table_fill` scales the estimated room a table chunk may take (a build retries with less when TeX still
     finds a chunk too tall for its page).
     """
     import dataclasses
