@@ -211,7 +211,7 @@ def _build_locked(root: Path, venue: str, out: Path, pdf: bool, final: bool,
     work = out / WORK_DIR
     work.mkdir(parents=True, exist_ok=True)
     progress("drawing figures")
-    figures = write_figures(views, work / FIGURES_DIR, cache=root / CACHE_DIR / "figures", trends=trends)
+    figures = write_figures(trends, work / FIGURES_DIR, cache=root / CACHE_DIR / "figures")
     progress(f"rendering LaTeX for {venue}")
     escaper = Escaper(detect_charset())
     releases = load_releases(root)  # for the paper's revision history
@@ -231,7 +231,7 @@ def _build_locked(root: Path, venue: str, out: Path, pdf: bool, final: bool,
         return document
 
     document = render(1.0)
-    sources = sorted([*document.files, PROVENANCE_FILE, SUPPLEMENT_FILE]) + [f"{FIGURES_DIR}/{f.file_name}" for f in figures]
+    sources = sorted([*document.files, PROVENANCE_FILE, SUPPLEMENT_FILE]) + sorted({f"{FIGURES_DIR}/{f.file_name}" for f in figures})
     # The author list's warnings that `survey check` reports too (a country missing) are printed once.
     diagnostics = list(dict.fromkeys([d for d in checked.diagnostics if not d.is_error] + list(authors.diagnostics)))
     diagnostics += [d for d in outline_problems + scope_problems if not d.is_error] + placeholders + quality
@@ -300,9 +300,10 @@ def quality_gate(entries: object, master_tables: object, final: bool) -> list[Di
 
 
 def _figure_counts(synthesis: object, trends: object, final: bool) -> list[Diagnostic]:
-    """The per-year figure must count, per class, the works its class section counts (with a year)."""
-    from survey.derive.synthesis import Synthesis
-    from survey.derive.trends import Trends, figure_counts
+    """The per-year figure must count, per class, the works its class section counts (with a year), and the
+    timeline of measured designs the works each class section cites as measured (with a year)."""
+    from survey.derive.synthesis import Cite, Number, Synthesis
+    from survey.derive.trends import Trends, figure_counts, silicon_timeline
 
     assert isinstance(synthesis, Synthesis) and isinstance(trends, Trends)
     years = {w.entry_id for w in trends.works if w.year}
@@ -315,6 +316,19 @@ def _figure_counts(synthesis: object, trends: object, final: bool) -> list[Diagn
             found.append((error if final else warning)(
                 Location("<figure works-per-year>"), "figure-count-mismatch",
                 f"the works-per-year figure counts {shown.get(label, 0)} {label} works, the section {counted}", None))
+    timeline = {w.entry_id for w in silicon_timeline(trends)}
+    for section in synthesis.class_sections:
+        segments = [s for p in section.paragraphs for s in p.segments]
+        says = next((i for i, s in enumerate(segments) if isinstance(s, Number)
+                     and s.provenance.get("of", "").endswith("with measured evidence")), None)
+        cited = next((set(s.entry_ids) for s in segments[says or 0:] if isinstance(s, Cite)), set()) \
+            if says is not None else set()
+        drawn = timeline & set(section.entry_ids)
+        if drawn != {i for i in cited if i in years}:
+            found.append((error if final else warning)(
+                Location("<figure silicon-timeline>"), "figure-count-mismatch",
+                f"the timeline shows {len(drawn)} measured works of section '{section.title}', the section "
+                f"{len(cited)}", None))
     return found
 
 

@@ -7,9 +7,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from survey.derive.evidence import MEASURED, SIMULATED, UNSTATED
-
-_WIDTH_IN = 7.0  # a full text width in both journal classes (figure* in IEEEtran)
 _RC: Any = {  # matplotlib rc parameters (typed loosely: its stubs list every key)
     "svg.hashsalt": "survey",
     "pdf.fonttype": 42,  # embedded TrueType: journals reject Type 3 fonts
@@ -23,12 +20,6 @@ _RC: Any = {  # matplotlib rc parameters (typed loosely: its stubs list every ke
     "path.simplify": False,
 }
 _METADATA = {"CreationDate": None, "ModDate": None, "Creator": "survey", "Producer": "survey"}
-_SVG_METADATA = {"Date": None, "Creator": "survey"}  # no date: an SVG of the same data is byte-identical
-_EVIDENCE_LABELS = {MEASURED: "measured", SIMULATED: "simulated", UNSTATED: "evidence not stated"}
-_HATCHES = {MEASURED: "", SIMULATED: "////", UNSTATED: ".."}
-_MARKERS = {MEASURED: "o", SIMULATED: "^", UNSTATED: "s"}
-_NOT_STATED = "not stated"
-_SEVERAL = "several"
 
 
 @dataclass(frozen=True)
@@ -42,6 +33,50 @@ class Figure:
     width_in: float
     height_in: float
     wide: bool = True  # spans both columns of a two-column page
+    page: int = 1  # the figure's page in its file
+
+
+_SVG_METADATA = {"Date": None, "Creator": "survey"}  # no date: an SVG of the same data is byte-identical
+FIGURES_FILE = "trends.pdf"
+
+
+class FigureBook:
+    """The figures of one build as the pages of one PDF, so that each font is subset and embedded once rather
+    than once a figure (subsetting DejaVu Sans took most of a figure's time). Written through a temporary file;
+    nothing is written when no figure has data."""
+
+    def __init__(self, folder: Path, fmt: str = "pdf") -> None:
+        self.folder = folder
+        self.svg = fmt == "svg"  # the website's figures: one SVG file each, without dates
+        self.path = folder / FIGURES_FILE
+        self._partial = folder / (FIGURES_FILE + ".part")
+        self._pages: Any = None
+        self.count = 0
+
+    def save(self, figure: Any, name: str) -> tuple[str, int]:
+        """Add a matplotlib figure as the next page (or, for SVG, as the file `name`.svg): its file's name in the
+        folder and its page there."""
+        if self.svg:
+            path = self.folder / f"{name}.svg"
+            partial = path.with_name(path.name + ".part")
+            figure.savefig(partial, format="svg", metadata=_SVG_METADATA)
+            partial.replace(path)
+            return path.name, 1
+        if self._pages is None:
+            from matplotlib.backends.backend_pdf import PdfPages
+
+            self._pages = PdfPages(self._partial, metadata=_METADATA)
+        self._pages.savefig(figure)
+        self.count += 1
+        return self.path.name, self.count
+
+    def close(self) -> None:
+        if self._pages is not None:
+            from matplotlib import rc_context
+
+            with rc_context(_RC):  # the fonts are embedded now, by the settings then in force (TrueType)
+                self._pages.close()
+            self._partial.replace(self.path)
 
 
 def _plain_log_ticks(axes: Any) -> None:
@@ -51,13 +86,3 @@ def _plain_log_ticks(axes: Any) -> None:
     axes.yaxis.set_major_locator(LogLocator(base=10, subs=(1.0, 2.0, 5.0)))
     axes.yaxis.set_major_formatter(FuncFormatter(lambda value, _: f"{value:g}"))
     axes.yaxis.set_minor_formatter(NullFormatter())
-
-
-def _save(figure: Any, path: Path) -> None:
-    """Save as PDF (or SVG, by the suffix) without dates, through a temporary file so a failed write leaves no half
-    file behind."""
-    partial = path.with_name(path.name + ".part")
-    svg = path.suffix == ".svg"
-    figure.savefig(partial, format="svg" if svg else "pdf", metadata=_SVG_METADATA if svg else _METADATA)
-    partial.replace(path)
-

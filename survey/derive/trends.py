@@ -2,7 +2,8 @@
 
 Works per year by architecture class (the class of each work is the one its section counts it under), speedups
 grouped by the hardware class of their baseline, energy efficiency against technology node (measured and
-simulated apart, coloured by memory technology), and which operators each design runs in memory. Labels are the
+simulated apart, coloured by memory technology), which operators each design runs in memory, and a timeline of
+the designs measured on hardware (fabricated chips and macros, products, FPGA prototypes). Labels are the
 works' short names; fonts match the body size; output is deterministic (see survey.derive.plots).
 """
 
@@ -14,7 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from survey.derive.figure_style import _RC, Figure, _plain_log_ticks, _save
+from survey.derive.figure_style import _RC, Figure, FigureBook, _plain_log_ticks
 from survey.derive.synthesis import _designs
 
 if TYPE_CHECKING:
@@ -33,6 +34,7 @@ class TrendWork:
     family: str | None  # top-level architecture class (label)
     memory: str | None  # second-level memory family (label)
     measured: bool
+    hardware: tuple[str, ...]  # labels of the measured evaluation methods (Silicon, Product, FPGA)
     operators: tuple[str, ...]  # top-level operator labels
     node_nm: float | None
     efficiency: float | None  # best energy efficiency in TOPS/W
@@ -44,6 +46,7 @@ class Trends:
     works: tuple[TrendWork, ...]
     families: tuple[str, ...]  # class labels in taxonomy order
     operators: tuple[str, ...]  # operator labels in taxonomy order
+    hardware: tuple[str, ...] = ()  # labels of the measured evaluation methods in taxonomy order
 
     def per_year(self) -> dict[str, Counter[int]]:
         """Works per year for each class: the counts the class sections give."""
@@ -84,11 +87,14 @@ def build_trends(taxonomy: Taxonomy, entries: Sequence[Entry]) -> Trends:
             architecture.terms[w.family].label if w.family else None,
             memory.terms[w.memory_families[0]].label if w.memory_families else None,
             any(taxonomy["evaluation"].terms[e].measured for e in w.evidence),
+            tuple(taxonomy["evaluation"].terms[e].label for e in w.evidence if taxonomy["evaluation"].terms[e].measured),
             tuple(sorted({operator.terms[operator.root(o)].label for o in w.operators},
                          key=[operator.terms[r].label for r in operator.roots()].index)),
             float(node) if node else None, efficiency, tuple(sorted(speedups.items()))))
+    evaluation = taxonomy["evaluation"]
     return Trends(tuple(works), tuple(architecture.terms[r].label for r in architecture.roots()),
-                  tuple(operator.terms[r].label for r in operator.roots()))
+                  tuple(operator.terms[r].label for r in operator.roots()),
+                  tuple(t.label for t in evaluation.terms.values() if t.measured))
 
 
 def _colours(labels: Sequence[str]) -> dict[str, str]:
@@ -102,7 +108,7 @@ def _axes(width: float, height: float) -> tuple[Any, Any]:
     return figure, figure.add_subplot(1, 1, 1)
 
 
-def works_per_year_figure(trends: Trends, folder: Path, fmt: str = "pdf") -> Figure | None:
+def works_per_year_figure(trends: Trends, book: FigureBook) -> Figure | None:
     counts = trends.per_year()
     years = sorted({y for c in counts.values() for y in c})
     families = [f for f in trends.families if counts[f]]
@@ -124,15 +130,15 @@ def works_per_year_figure(trends: Trends, folder: Path, fmt: str = "pdf") -> Fig
         axes.set_ylabel("Works")
         axes.legend(frameon=False, loc="upper left")
         figure.tight_layout()
-        _save(figure, folder / f"works-per-year.{fmt}")
+        file_name, page = book.save(figure, "works-per-year")
     total = sum(sum(c.values()) for c in counts.values())
     caption = (f"Works of the knowledge base per year, by the architecture class each is listed under ({total} "
                "works with a class and a year; the class sections count the same works).")
     ids = sorted(w.entry_id for w in trends.works if w.family and w.year)
-    return Figure("works-per-year", f"works-per-year.{fmt}", caption, ids, COLUMN_IN, 2.2, wide=False)
+    return Figure("works-per-year", file_name, caption, ids, COLUMN_IN, 2.2, wide=False, page=page)
 
 
-def speedup_by_baseline_figure(trends: Trends, folder: Path, fmt: str = "pdf") -> Figure | None:
+def speedup_by_baseline_figure(trends: Trends, book: FigureBook) -> Figure | None:
     points = [(label, value, w) for w in trends.works for label, value in w.speedups]
     if not points:
         return None
@@ -163,15 +169,15 @@ def speedup_by_baseline_figure(trends: Trends, folder: Path, fmt: str = "pdf") -
                    for f in trends.families if any(w.family == f and w.speedups for w in trends.works)]
         axes.legend(handles=handles, frameon=False, loc="upper right", fontsize=5)
         figure.tight_layout()
-        _save(figure, folder / f"speedup-by-baseline.{fmt}")
+        file_name, page = book.save(figure, "speedup-by-baseline")
     caption = ("Reported speedups grouped by the hardware class of their baseline, each work's highest value per "
                "class; colour: architecture class; circles measured, triangles simulated. Values hold under each "
                "work's own models and conditions.")
     ids = sorted({p[2].entry_id for p in points})
-    return Figure("speedup-by-baseline", f"speedup-by-baseline.{fmt}", caption, ids, COLUMN_IN, 2.6, wide=False)
+    return Figure("speedup-by-baseline", file_name, caption, ids, COLUMN_IN, 2.6, wide=False, page=page)
 
 
-def efficiency_vs_node_figure(trends: Trends, folder: Path, fmt: str = "pdf") -> Figure | None:
+def efficiency_vs_node_figure(trends: Trends, book: FigureBook) -> Figure | None:
     points = [w for w in trends.works if w.efficiency and w.node_nm]
     if not points:
         return None
@@ -196,14 +202,14 @@ def efficiency_vs_node_figure(trends: Trends, folder: Path, fmt: str = "pdf") ->
                    for m in memories]
         axes.legend(handles=handles, frameon=False, fontsize=5, loc="lower right")
         figure.tight_layout()
-        _save(figure, folder / f"efficiency-vs-node.{fmt}")
+        file_name, page = book.save(figure, "efficiency-vs-node")
     caption = ("Best reported energy efficiency against technology node, coloured by memory technology; circles "
                "measured on silicon, triangles simulated. Precision differs between the points.")
-    return Figure("efficiency-vs-node", f"efficiency-vs-node.{fmt}", caption, sorted(w.entry_id for w in points),
-                  COLUMN_IN, 2.4, wide=False)
+    return Figure("efficiency-vs-node", file_name, caption, sorted(w.entry_id for w in points),
+                  COLUMN_IN, 2.4, wide=False, page=page)
 
 
-def operators_map_figure(trends: Trends, folder: Path, fmt: str = "pdf") -> Figure | None:
+def operators_map_figure(trends: Trends, book: FigureBook) -> Figure | None:
     works = sorted((w for w in trends.works if w.operators),
                    key=lambda w: (trends.families.index(w.family) if w.family in trends.families else 99,
                                   w.year or 0, w.name.lower()))
@@ -229,10 +235,80 @@ def operators_map_figure(trends: Trends, folder: Path, fmt: str = "pdf") -> Figu
         axes.set_aspect("auto")
         axes.grid(False)
         figure.tight_layout()
-        _save(figure, folder / f"operators-in-memory.{fmt}")
+        file_name, page = book.save(figure, "operators-in-memory")
     caption = ("Which operators each design runs in or beside memory (works that record them, by class and year).")
-    return Figure("operators-in-memory", f"operators-in-memory.{fmt}", caption, sorted(w.entry_id for w in works),
-                  width, height, wide=True)
+    return Figure("operators-in-memory", file_name, caption, sorted(w.entry_id for w in works),
+                  width, height, wide=True, page=page)
+
+
+_HARDWARE_MARKERS = ("o", "s", "D", "v")  # by the order of the measured methods in the taxonomy
+_TIMELINE_CHARS = 12  # a label's line in one year's column of the single-column figure
+
+
+def silicon_timeline(trends: Trends) -> list[TrendWork]:
+    """The designs measured on hardware that have a year, by year and name: the works the timeline shows."""
+    return sorted((w for w in trends.works if w.hardware and w.year), key=lambda w: (w.year, w.name.lower()))
+
+
+def silicon_timeline_figure(trends: Trends, book: FigureBook) -> Figure | None:
+    """Measured designs by year, each a marker (shape: silicon, product, FPGA) coloured by memory and its name."""
+    import textwrap
+
+    works = silicon_timeline(trends)
+    if not works:
+        return None
+    from matplotlib import rc_context
+    from matplotlib.lines import Line2D
+
+    first, last = works[0].year or 0, works[-1].year or 0
+    years = list(range(first, last + 1))
+    memories = sorted({w.memory for w in works if w.memory}) + (["not stated"] if any(not w.memory for w in works) else [])
+    colours = _colours(memories)
+    markers = {k: _HARDWARE_MARKERS[i % len(_HARDWARE_MARKERS)] for i, k in enumerate(trends.hardware)}
+    kind = {w.entry_id: min(w.hardware, key=lambda k: trends.hardware.index(k) if k in trends.hardware else 99)
+            for w in works}
+    kinds = [k for k in trends.hardware if k in kind.values()]
+    lines: dict[int, float] = {}  # the depth of each year's column so far, in lines of label text
+    placed = []
+    for work in works:
+        wrapped = textwrap.wrap(work.name, _TIMELINE_CHARS, break_long_words=False) or [work.name]
+        year = work.year or 0
+        placed.append((work, years.index(year), lines.get(year, 0.0), "\n".join(wrapped)))
+        lines[year] = lines.get(year, 0.0) + len(wrapped) + 0.4
+    wide = len(years) > 7
+    width = 7.0 if wide else COLUMN_IN
+    depth = max(lines.values())
+    height = 0.75 + depth * 0.075
+    with rc_context(_RC):
+        figure, axes = _axes(width, height)
+        for work, x, y, label in placed:
+            memory = work.memory or "not stated"
+            axes.scatter(x - 0.38, y + 0.5, s=9, marker=markers.get(kind[work.entry_id], "o"), color=colours[memory],
+                         edgecolor="black", linewidth=0.3, zorder=3, clip_on=False)
+            axes.text(x - 0.3, y, label, fontsize=4.5, va="top", ha="left", linespacing=1.0)
+        axes.set_xlim(-0.5, len(years) - 0.5)
+        axes.set_ylim(depth + 0.2, -0.3)
+        axes.set_xticks(range(len(years)))
+        axes.set_xticklabels([str(y) for y in years])
+        axes.xaxis.tick_top()
+        axes.set_yticks([])
+        for x in range(1, len(years)):
+            axes.axvline(x - 0.5, color="#BBBBBB", linewidth=0.4)
+        for side in ("left", "right", "bottom"):
+            axes.spines[side].set_visible(False)
+        handles = [Line2D([], [], marker="o", linestyle="none", markersize=3.5, color=colours[m],
+                          markeredgecolor="black", markeredgewidth=0.3, label=m) for m in memories]
+        handles += [Line2D([], [], marker=markers.get(k, "o"), linestyle="none", markersize=3.5, color="white",
+                           markeredgecolor="black", markeredgewidth=0.4, label=k) for k in kinds]
+        figure.legend(handles=handles, loc="lower center", ncol=min(len(handles), 5), frameon=False, fontsize=5,
+                      handletextpad=0.2, columnspacing=0.8)
+        figure.subplots_adjust(left=0.02, right=0.98, top=1 - 0.22 / height, bottom=0.42 / height + 0.02)
+        file_name, page = book.save(figure, "silicon-timeline")
+    caption = (f"Timeline of the {len(works)} designs measured on hardware, by year: fabricated chips and macros, "
+               "commercial products and FPGA prototypes (marker shape), coloured by memory technology; the class "
+               "sections count the same works as measured.")
+    return Figure("silicon-timeline", file_name, caption, sorted(w.entry_id for w in works),
+                  width, height, wide=wide, page=page)
 
 
 def _square(x: int, y: int) -> Any:
@@ -242,10 +318,14 @@ def _square(x: int, y: int) -> Any:
 
 
 def write_trend_figures(trends: Trends, folder: Path, fmt: str = "pdf") -> list[Figure]:
-    """The trend figures that have data, as `fmt` files ('pdf' for the paper, 'svg' for the website)."""
+    """Every trend figure that has data: as the pages of one PDF in `folder` for the paper (see FigureBook), or one
+    SVG file each for the website (`fmt` 'svg')."""
     folder.mkdir(parents=True, exist_ok=True)
-    drawn = (works_per_year_figure(trends, folder, fmt), speedup_by_baseline_figure(trends, folder, fmt),
-             efficiency_vs_node_figure(trends, folder, fmt), operators_map_figure(trends, folder, fmt))
+    book = FigureBook(folder, fmt)
+    drawn = (works_per_year_figure(trends, book), speedup_by_baseline_figure(trends, book),
+             efficiency_vs_node_figure(trends, book), operators_map_figure(trends, book),
+             silicon_timeline_figure(trends, book))
+    book.close()
     return [f for f in drawn if f is not None]
 
 

@@ -22,7 +22,6 @@ if TYPE_CHECKING:
     from survey.check.authors import Author, AuthorList
     from survey.derive.master_tables import MasterTable
     from survey.derive.method import Method
-    from survey.derive.metric_tables import MetricRow, MetricTable
     from survey.derive.plots import Figure
     from survey.derive.synthesis import Synthesis
     from survey.derive.views import SurveyViews
@@ -41,16 +40,24 @@ class Venue:
     key: str
     template: str
     two_column: bool
-    # Lines of a table* chunk in IEEEtran at \scriptsize (a page holds about 75; keep a margin for captions).
-    chunk_lines: int = 58
-    chars_per_line: int = 0  # of the text width at \scriptsize, for estimating row heights
+    # The text block at \scriptsize (the tables' size), in points, for estimating where a table chunk ends.
+    text_width_pt: float
+    tabcolsep_pt: float
+    # The height a table* float may take in IEEEtran; None where the table breaks pages by itself (xltabular).
+    page_height_pt: float | None = None
+    chunk_lines: int = 150  # xltabular holds a whole chunk in TeX's memory: split every this many lines
+    fill: float = 1.0  # share of the estimated room a chunk may take (a build lowers it when TeX finds one too tall)
 
 
 VENUES = {
-    # acmart: xltabular breaks pages by itself, but holds its whole body in TeX's memory: split every 150 lines.
-    "todaes": Venue("todaes", "todaes.tex.j2", two_column=False, chunk_lines=150, chars_per_line=150),
-    "tcad": Venue("tcad", "tcad.tex.j2", two_column=True, chars_per_line=190),
+    "todaes": Venue("todaes", "todaes.tex.j2", two_column=False, text_width_pt=395.8, tabcolsep_pt=5.0),
+    "tcad": Venue("tcad", "tcad.tex.j2", two_column=True, text_width_pt=516.0, tabcolsep_pt=6.0,
+                  page_height_pt=696.0),
 }
+COLUMN_SEP_PT = 12.0  # IEEEtran's \columnsep
+MIN_X_PT = 40.0  # the narrowest a wrapping column may be for a table to fit one column of two
+LINE_PT = 8.0  # \scriptsize baseline: one line of a table row
+CAPTION_LINE_PT = 10.0  # IEEEtran's table captions (\footnotesize, small capitals)
 
 
 # ------------------------------------------------------------------------------------------- environment
@@ -119,6 +126,7 @@ class TexTable:
     rows: list[TexRow]
     chunks: list[list[TexRow]] = field(default_factory=list)
     title: Raw = field(default_factory=lambda: Raw(""))  # short name, for the captions of continued chunks
+    wide: bool = True  # spans both columns of a two-column page (False: it fits one column)
 
 
 def _column_spec(widths: Sequence[float | None]) -> str:
@@ -135,48 +143,102 @@ def _column_spec(widths: Sequence[float | None]) -> str:
     return "@{}" + "".join(parts) + "@{}"
 
 
-def _row_lines(texts: Sequence[str], widths: Sequence[float | None], chars_per_line: int) -> int:
-    """Lines a row takes: the tallest cell, wrapped word by word (the tables forbid hyphenation)."""
-    flexible = [w for w in widths if w is not None]
-    narrow = sum(1 for w in widths if w is None)
-    space = max(chars_per_line - 12 * narrow, 20)
+_CITE = re.compile(r"\\cite\{[^}]*\}")
+_COMMAND = re.compile(r"\\[A-Za-z]+\*?|[{}$\\]")
+
+
+def _printed(cell: str) -> str:
+    """Roughly what a cell prints: a citation as '[000]', commands and braces gone, ties as spaces."""
+    return _COMMAND.sub("", _CITE.sub("[000]", cell)).replace("~", " ")
+
+
+def _text_pt(text: str) -> float:
+    """The width of text at \\scriptsize in Times or Libertine, from the widths of character classes (within 5%)."""
+    width = 0.0
+    for char in text:
+        if char == " ":
+            width += 1.75
+        elif char.isupper():
+            width += 4.8
+        elif char.isdigit():
+            width += 3.5
+        elif char.islower():
+            width += 3.1
+        else:
+            width += 2.4
+    return width
+
+
+def _fits_column(rows: Sequence[Sequence[str]], widths: Sequence[float | None], venue: Venue) -> bool:
+    """Whether a table fits one column of a two-column page, its wrapping columns at least MIN_X_PT wide."""
+    natural = [max((_text_pt(r[i]) for r in rows), default=0.0) for i, w in enumerate(widths) if w is None]
+    needed = sum(natural) + 2 * venue.tabcolsep_pt * (len(widths) - 1) + MIN_X_PT * (len(widths) - len(natural))
+    return venue.two_column and needed <= (venue.text_width_pt - COLUMN_SEP_PT) / 2
+
+
+def _column_widths(rows: Sequence[Sequence[str]], widths: Sequence[float | None], width_pt: float,
+                   venue: Venue) -> list[float]:
+    """Each column's width in points: a narrow column as wide as its widest cell, X columns share the rest."""
+    natural = [max((_text_pt(r[i]) for r in rows), default=0.0) if w is None else 0.0 for i, w in enumerate(widths)]
+    flexible = sum(w for w in widths if w is not None) or 1.0
+    space = width_pt - sum(natural) - 2 * venue.tabcolsep_pt * (len(widths) - 1)
+    space = max(space, 30.0 * sum(1 for w in widths if w is not None))
+    return [natural[i] if w is None else space * w / flexible for i, w in enumerate(widths)]
+
+
+def _row_lines(texts: Sequence[str], widths: Sequence[float | None], columns_pt: Sequence[float]) -> int:
+    """Lines a row takes: the tallest cell, wrapped word by word (the tables break hyphens only to avoid overflow)."""
     lines = 1
-    for text, width in zip(texts, widths):
+    for text, width, column in zip(texts, widths, columns_pt):
         if width is not None:
-            chars = max(int(space * width / (sum(flexible) or 1.0)), 4)
-            lines = max(lines, _wrapped_lines(text, chars))
+            lines = max(lines, _wrapped_lines(text, column))
     return lines
 
 
-def _wrapped_lines(text: str, chars: int) -> int:
-    lines, used = 1, 0
+def _wrapped_lines(text: str, column_pt: float) -> int:
+    lines, used = 1, 0.0
     for word in text.split():
-        if used and used + 1 + len(word) > chars:
-            lines, used = lines + 1, 0
-        used += (1 if used else 0) + len(word)
-        while used > chars:  # a word longer than the column overflows onto further lines
-            lines, used = lines + 1, used - chars
+        word_pt = _text_pt(word)
+        if used and used + 1.75 + word_pt > column_pt:
+            lines, used = lines + 1, 0.0
+        used += (1.75 if used else 0.0) + word_pt
+        while used > column_pt:  # a word wider than the column runs over onto further lines
+            lines, used = lines + 1, used - column_pt
     return lines
 
 
 def make_table(label: str, title: str, caption: Raw, header: Sequence[str], widths: Sequence[float | None],
                rows: Sequence[tuple[Sequence[str | Raw], str | None]], venue: Venue, escaper: Escaper) -> TexTable:
-    """Escape the cells (Raw cells pass) and split the rows into chunks that fit a table* page in IEEEtran."""
+    """Escape the cells (Raw cells pass) and split the rows into chunks: for IEEEtran, each fits one table* page
+    by an estimate of its rows' heights."""
     tex_rows = [TexRow([c if isinstance(c, Raw) else escaper(c) for c in cells], entry_id) for cells, entry_id in rows]
+    printed = [[_printed(str(c)) for c in row.cells] for row in tex_rows]
+    header_text = [_printed(str(escaper(h))) for h in header]
+    wide = not _fits_column([*printed, header_text], widths, venue)
+    width_pt = venue.text_width_pt if wide or not venue.two_column else (venue.text_width_pt - COLUMN_SEP_PT) / 2
+    columns = _column_widths([*printed, header_text], widths, width_pt, venue)
+    header_pt = _row_lines(header_text, widths, columns) * LINE_PT + 12.0  # and the rules above and below
+    caption_lines = _wrapped_lines(_printed(str(caption)).upper(), width_pt) + 1  # 'TABLE IV' line
     chunks: list[list[TexRow]] = []
     current: list[TexRow] = []
-    used = 0
-    for (cells, _), tex_row in zip(rows, tex_rows):
-        lines = _row_lines([str(c) for c in cells], widths, venue.chars_per_line)
-        if current and used + lines > venue.chunk_lines:
+    used = lines = 0.0
+    for cells, tex_row in zip(printed, tex_rows):
+        height = _row_lines(cells, widths, columns) * LINE_PT
+        if venue.page_height_pt is not None:
+            room = (venue.page_height_pt - header_pt - CAPTION_LINE_PT * (caption_lines if not chunks else 2)) * venue.fill
+            full = current and used + height > room
+        else:
+            full = current and lines + height / LINE_PT > venue.chunk_lines * venue.fill
+        if full:
             chunks.append(current)
-            current, used = [], 0
+            current, used, lines = [], 0.0, 0.0
         current.append(tex_row)
-        used += lines
+        used += height
+        lines += height / LINE_PT
     if current:
         chunks.append(current)
     return TexTable(label, caption, Raw(_column_spec(widths)), [escaper(h) for h in header], tex_rows, chunks,
-                    escaper(title))
+                    escaper(title), wide)
 
 
 def _work_cell(entry_id: str) -> Raw:
@@ -196,81 +258,21 @@ def catalogue_table(views: SurveyViews, venue: Venue, escaper: Escaper) -> TexTa
                       [3.2, None, None, 1.3, 1.1, None, None], rows, venue, escaper)
 
 
-def comparison_tables(views: SurveyViews, venue: Venue, escaper: Escaper) -> list[TexTable]:
-    tables = []
-    for table in views.comparison:
-        rows = [([_work_cell(r[0]), *r[1:]], r[0]) for r in table.rows]
-        caption = escaper(f"Comparison of {table.title.lower()} ({len(rows)}): {table.description.rstrip('.')}. "
-                          "Headline results give the best reported speedup and energy figure with their evidence.")
-        tables.append(make_table(f"tab:compare-{table.kind}", f"Comparison of {table.title.lower()}", caption, table.columns,
-                                 [None, 1.0, 0.9, 0.7, 0.9, 0.8, 1.1, 1.1, 1.8], rows, venue, escaper))
-    return tables
-
-
-# Short codes for why a value is not ranked, explained once in the caption instead of in every row.
-_UNRANKED_LEGEND = (("P", "precision"), ("Ph", "phase"), ("L", "level"), ("E", "evidence"), ("B", "baseline"),
-                    ("R", "a range, not one value"), ("U", "a unit that does not convert"))
-_MISSING_CODES = {"precision": "P", "phase": "Ph", "level": "L", "evaluation": "E"}
-
-
-def _unranked_code(row: MetricRow) -> str:
-    """'- (P, Ph)': not ranked, for want of precision and phase; '-' for kinds that are never ranked."""
-    if not row.mark:
-        return EMPTY_CELL
-    if row.missing_conditions:
-        codes = [_MISSING_CODES.get(name, name) for name in row.missing_conditions]
-    elif "baseline" in row.mark:
-        codes = ["B"]
-    elif "range" in row.mark:
-        codes = ["R"]
-    elif "precision" in row.mark:
-        codes = ["P"]
-    else:
-        codes = ["U"]
-    return f"{EMPTY_CELL} ({', '.join(codes)})"
-
-
-def metric_table(table: MetricTable, venue: Venue, escaper: Escaper) -> TexTable:
-    header = ["Work", f"Value ({table.unit})" if table.unit else "Value", "Reported", "Conditions", "Baseline",
-              "Evidence", "Rank"]
-    widths: list[float | None] = [None, 0.8, 0.8, 2.0, 1.4, None, 1.0]
-    if table.formula is not None:
-        header.append(table.formula.column)
-        widths.append(0.9)
-    rows = []
-    for row in table.rows:
-        qualifier = f"{row.qualifier} " if row.qualifier else ""
-        rank = str(row.rank) if row.rank is not None else _unranked_code(row)
-        cells: list[str | Raw] = [_work_cell(row.entry_id), row.value_text, qualifier + row.reported,
-                                  row.conditions or EMPTY_CELL, row.baseline or EMPTY_CELL, row.evidence, rank]
-        if table.formula is not None:
-            cells.append(row.derived.text if row.derived else (row.derived_note or EMPTY_CELL))
-        rows.append((cells, row.entry_id))
-    text = (f"{table.label}: {len(rows)} reported values, converted to {table.unit or 'their unit'}. "
-            f"{table.description.rstrip('.')}. {table.criteria[:1].upper() + table.criteria[1:]}.")
-    if table.ranked and any(row.rank is None for row in table.rows):
-        text += (" A value is not ranked where its metric leaves out what ranking needs: "
-                 + ", ".join(f"{code} {meaning}" for code, meaning in _UNRANKED_LEGEND) + ".")
-    if table.mixes_evidence:
-        text += " Measured and simulated values both appear; the Evidence column tells them apart."
-    if table.formula is not None:
-        text += f" Derived column: {table.formula.statement}."
-    return make_table(f"tab:metric-{table.kind}", table.label, escaper(text), header, widths, rows, venue, escaper)
-
-
 def coverage_table(views: SurveyViews, venue: Venue, escaper: Escaper) -> TexTable:
+    """Memory technologies down, challenges across (few challenges, many technologies: it fits one column)."""
     matrix = views.coverage
-    header = ["Challenge", *[c.label for c in matrix.columns]]
+    header = ["Memory", *matrix.challenge_labels]
     rows = []
-    for challenge, label in zip(matrix.challenges, matrix.challenge_labels):
-        cells: list[str | Raw] = [label]
-        for column in matrix.columns:
+    for column in matrix.columns:
+        cells: list[str | Raw] = [column.label]
+        for challenge in matrix.challenges:
             ids = matrix.cell(challenge, column.id)
             cells.append(str(len(ids)) if ids else Raw(r"\textbf{gap}" if column.specific else "--"))
         rows.append((cells, None))
     caption = escaper("Coverage: number of works addressing each challenge with each memory technology. "
                       "Cells marked gap have no work in the knowledge base; they feed the open problems.")
-    return make_table("tab:coverage", "Coverage", caption, header, [1.6, *[None] * len(matrix.columns)], rows, venue, escaper)
+    return make_table("tab:coverage", "Coverage", caption, header, [None, *[1.0] * len(matrix.challenges)], rows,
+                      venue, escaper)
 
 
 # ------------------------------------------------------------------------------------------- figures
@@ -323,7 +325,7 @@ def plot_figure(figure: Figure, folder: str, venue: Venue, escaper: Escaper) -> 
     width = r"\textwidth" if (wide or not venue.two_column) and figure.wide else r"\columnwidth"
     if not venue.two_column and not figure.wide:
         width = r"0.6\textwidth"
-    environment.append(NoEscape(rf"\includegraphics[width={width}]{{{folder}/{figure.file_name}}}"))
+    environment.append(NoEscape(rf"\includegraphics[width={width},page={figure.page}]{{{folder}/{figure.file_name}}}"))
     caption = escaper(figure.caption)
     if len(figure.entry_ids) > MAX_CAPTION_CITES:
         # a caption is a moving argument written to the .aux: thousands of keys there exhaust TeX's memory
@@ -593,7 +595,7 @@ def render_document(*, views: SurveyViews, authors: AuthorList, metadata: Metada
                     releases: Sequence[Release] = ()) -> RenderedDocument:
     """survey.tex, refs.bib and the editors' section texts (sections/*.tex) for `venue` ('todaes' or 'tcad').
 
-    `table_fill` scales how many estimated lines a table chunk may hold (a build retries with less when TeX
+    `table_fill` scales the estimated room a table chunk may take (a build retries with less when TeX still
     finds a chunk too tall for its page).
     """
     import dataclasses
@@ -610,7 +612,7 @@ def render_document(*, views: SurveyViews, authors: AuthorList, metadata: Metada
     scope = scope if scope is not None else Scope()
 
     chosen = VENUES[venue]
-    chosen = dataclasses.replace(chosen, chunk_lines=max(8, int(chosen.chunk_lines * table_fill)))
+    chosen = dataclasses.replace(chosen, fill=table_fill)
     env = make_environment(templates, escaper)
     tex_author_list, groups, warnings = tex_authors(authors, escaper)
     listed = authors.listed()
@@ -644,7 +646,8 @@ def render_document(*, views: SurveyViews, authors: AuthorList, metadata: Metada
         "catalogue": catalogue_table(views, chosen, escaper),
         "comparison": master_tables_tex(master_tables, chosen, escaper),
         "coverage": coverage_table(views, chosen, escaper),
-        "figures": [plot_figure(f, figure_folder, chosen, escaper) for f in figures],
+        # wide figures first: a figure* waits for the top of a page after every earlier figure is placed
+        "figures": [plot_figure(f, figure_folder, chosen, escaper) for f in sorted(figures, key=lambda f: not f.wide)],
         "threats": threats_to_validity(views),
         "venue": chosen.key,
         "table_partial": f"partials/table_{chosen.key}.tex.j2",

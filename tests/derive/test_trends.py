@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from survey.derive.synthesis import build_synthesis
-from survey.derive.trends import build_trends, figure_counts, write_trend_figures
+from survey.derive.trends import build_trends, figure_counts, silicon_timeline, write_trend_figures
 from survey.load.knowledge_base import KnowledgeBase, load_knowledge_base
 
 REPO = Path(__file__).resolve().parents[2]
@@ -32,6 +32,21 @@ def test_works_per_year_counts_each_class_as_its_section_does(corpus: KnowledgeB
         assert shown[label] == len([i for i in section.entry_ids if i in with_year])
 
 
+def test_the_timeline_shows_the_works_each_class_section_cites_as_measured(corpus: KnowledgeBase) -> None:
+    from survey.derive.synthesis import Cite, Number
+
+    assert corpus.taxonomy is not None
+    trends = build_trends(corpus.taxonomy, corpus.entries)
+    shown = {w.entry_id for w in silicon_timeline(trends)}
+    assert {"hbm-pim-isca21", "aim-gddr6-isscc22"} <= shown  # a product and a fabricated chip
+    for section in build_synthesis(corpus.taxonomy, corpus.entries).class_sections:
+        segments = [s for p in section.paragraphs for s in p.segments]
+        says = next(i for i, s in enumerate(segments) if isinstance(s, Number)
+                    and s.provenance["of"].endswith("with measured evidence"))
+        cited = next(set(s.entry_ids) for s in segments[says:] if isinstance(s, Cite))
+        assert shown & set(section.entry_ids) == cited
+
+
 def test_speedups_are_grouped_by_baseline_class_not_by_each_works_maximum(corpus: KnowledgeBase) -> None:
     assert corpus.taxonomy is not None
     trends = build_trends(corpus.taxonomy, corpus.entries)
@@ -48,10 +63,20 @@ def test_trend_figures_are_byte_identical_across_processes(tmp_path: Path) -> No
     for run in ("a", "b"):
         subprocess.run([sys.executable, "-c", script, str(tmp_path / run)], check=True)
         digests.append({p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in (tmp_path / run).glob("*.pdf")})
-    assert digests[0] == digests[1] and len(digests[0]) == 4
+    assert digests[0] == digests[1] and len(digests[0]) == 1  # one PDF, a page a figure
 
 
 def test_no_trend_figure_is_drawn_without_data(tmp_path: Path, corpus: KnowledgeBase) -> None:
     assert corpus.taxonomy is not None
     assert write_trend_figures(build_trends(corpus.taxonomy, []), tmp_path) == []
     assert list(tmp_path.iterdir()) == []
+
+
+def test_trend_figures_embed_their_fonts_as_truetype_not_type_3(tmp_path: Path, corpus: KnowledgeBase) -> None:
+    # journals reject Type 3 fonts; one PDF for all figures embeds each font once
+    assert corpus.taxonomy is not None
+    figures = write_trend_figures(build_trends(corpus.taxonomy, corpus.entries), tmp_path)
+    assert {f.file_name for f in figures} == {"trends.pdf"} and [f.page for f in figures] == [1, 2, 3, 4, 5]
+    fonts = subprocess.run(["pdffonts", str(tmp_path / "trends.pdf")], capture_output=True, text=True, check=True)
+    listed = fonts.stdout.splitlines()[2:]
+    assert listed and all("TrueType" in line and " yes " in line for line in listed), fonts.stdout

@@ -217,19 +217,6 @@ def test_conditions_on_an_entry_field_point_at_metric_of_any_kind(root):
         in result.stderr
 
 
-def test_the_efficiency_figure_places_a_value_at_a_precision_only_where_the_source_pairs_them(root):
-    from survey.derive.plots import _efficiency_points
-    from survey.derive.views import build_views
-    from survey.load.knowledge_base import load_knowledge_base
-
-    points = {(p.entry_id, p.low, p.high): p.category for p in _efficiency_points(build_views(
-        load_knowledge_base(root)))}
-    assert points[("gus-sram-two-precisions", 11.5, 68.4)] == "not stated"  # the range spans 4 and 8 bits
-    assert points[("gus-sram-two-precisions", 30.0, 30.0)] == "4b x 4b"  # its own precision
-    assert points[("hal-sram-one-weight", 9.0, 9.0)] == "not stated"  # one weight format, two input formats
-    assert points[("ada-reram-macro", 12.0, 12.0)] == "8b x 8b"
-
-
 def test_export_of_an_unreadable_query_fails_with_a_located_error_and_writes_nothing(root, tmp_path):
     target = tmp_path / "out.csv"
     result = run(root, "export", "--format", "csv", "-o", str(target), "speedup[baseline~gpu", ">10")
