@@ -24,7 +24,7 @@ from survey.report.diagnostics import Diagnostic
 REPO = Path(__file__).resolve().parents[1]
 # Line breaks as YAML (libyaml) counts them: a diagnostic's line must exist in the file.
 _BREAKS = re.compile("\r\n|[\r\n\x85\u2028\u2029]")
-TARGET_NAMES = ("yaml", "check", "query", "bibimport", "escape", "fmt", "paths", "terminal")
+TARGET_NAMES = ("yaml", "check", "query", "bibimport", "escape", "fmt", "paths", "terminal", "html")
 
 
 class Broken(Exception):
@@ -657,6 +657,83 @@ class TerminalTarget:
                     raise Broken("cli-json-meaning", f"{shown[0]['title']!r} != {title!r}")
 
 
+# --- html ---------------------------------------------------------------------------------------------------------
+
+
+class HtmlTarget:
+    """Hostile text (HTML and TeX markup, Unicode, controls) in every text field of an entry, through the website's
+    backend: each page holds only the elements the templates write (no handler, inline script or style, no link
+    but into the site or to http(s)), and every value the loader accepted shows on the work page as itself."""
+
+    name = "html"
+    time_limit = 60.0
+    share = 1.0
+    _FRAGMENTS = ("<", ">", "&", '"', "'", "</", "<script>", "</script>", "<!--", "-->", "<![CDATA[", "]]>",
+                  "javascript:", "data:text/html,", "{{ 7*7 }}", "{%", "&amp;", "&#60;", "&lt", "=", "`", "/>",
+                  "<img src=x onerror=", "<svg onload=", "</textarea>", "<style>", "<base href=", "\\u003c")
+    _FIELDS = ("title", "summary", "venue", "notes", "person", "affiliation", "model", "baseline", "quote",
+               "locator", "condition", "url")
+
+    def __init__(self, workdir: Path) -> None:
+        self.root = workdir / "html-kb"
+        (self.root / "entries").mkdir(parents=True, exist_ok=True)
+        shutil.copy(REPO / "taxonomy.yaml", self.root / "taxonomy.yaml")
+        self.entry = yaml.safe_load((REPO / "tests" / "fixtures" / "valid_entry.yaml").read_text(encoding="utf-8"))
+
+    def _text(self, rng: random.Random) -> str:
+        parts = [rng.choice(self._FRAGMENTS) if rng.random() < 0.4 else
+                 (inputs.tex_hostile_text(rng) if rng.random() < 0.3 else inputs.unicode_text(rng, 6))
+                 for _ in range(rng.randint(1, 6))]
+        return "".join(parts)
+
+    def generate(self, rng: random.Random) -> Sample:
+        texts = {name: self._text(rng) for name in self._FIELDS}
+        return Sample(texts, {"texts.txt": "\n".join(f"{k}: {v!r}" for k, v in texts.items())}, cases=len(texts))
+
+    def run(self, sample: Sample) -> None:
+        import copy
+
+        from fuzz.html_pages import read_page
+        from survey.build import template_folders
+        from survey.derive.site_view import build_site_view
+        from survey.derive.views import build_views
+        from survey.load.knowledge_base import load_knowledge_base
+        from survey.query.cache import load_index
+        from survey.render.site import SiteInputs, render_site
+
+        texts: dict[str, str] = sample.payload
+        data = copy.deepcopy(self.entry)
+        data.update(title="T " + texts["title"], summary=texts["summary"], venue=texts["venue"], notes=texts["notes"],
+                    url=texts["url"])
+        data["people"][0].update(name="N " + texts["person"], affiliations=[texts["affiliation"]])
+        data["models"] = [texts["model"]]
+        metric = data["metrics"][0]
+        metric.update(baseline=texts["baseline"], note=texts["condition"])
+        metric["source"] = {"locator": "L " + texts["locator"], "quote": f"{texts['quote']} 2.5x"}
+        (self.root / "entries" / "ada-example-pim24.yaml").write_text(yaml.safe_dump(data, allow_unicode=True),
+                                                                      encoding="utf-8")
+        kb = load_knowledge_base(self.root)
+        entry = kb.entry("ada-example-pim24")
+        if entry is None or kb.taxonomy is None:
+            return  # the loader refused the text (a located error, the check target's business): no page shows it
+        views = build_views(kb)
+        files = render_site(build_site_view(kb, views), views, load_index(self.root, use_cache=False),
+                            SiteInputs("Fuzz", [], [], None), template_folders(self.root))
+        for name, content in files.items():
+            if name.endswith(".html"):
+                problems = read_page(content.decode("utf-8")).problems
+                if problems:
+                    raise Broken("markup-leak", f"{name}: {problems[:3]}")
+        shown = read_page(files["works/ada-example-pim24.html"].decode("utf-8")).text
+        person, metric_read = entry.people[0], entry.metrics[0]
+        values = [entry.title, entry.summary, entry.venue, entry.notes, person.name, *person.affiliations,
+                  *entry.model_names, metric_read.baseline, metric_read.note,
+                  *((metric_read.source.locator, metric_read.source.quote) if metric_read.source else ())]
+        for value in values:
+            if value and value not in shown:
+                raise Broken("text-changed", f"{value!r} is not on the work page as written")
+
+
 def make_target(name: str, workdir: Path) -> Target:
     """The target called `name`, set up in `workdir` (a temporary folder it may fill)."""
     if name == "yaml":
@@ -675,4 +752,6 @@ def make_target(name: str, workdir: Path) -> Target:
         return PathsTarget(workdir)
     if name == "terminal":
         return TerminalTarget(workdir)
+    if name == "html":
+        return HtmlTarget(workdir)
     raise ValueError(f"unknown target {name!r}; known: {', '.join(TARGET_NAMES)}")

@@ -80,7 +80,7 @@ def input_fingerprint(root: Path, venue: str, templates: list[Path]) -> str:
     from survey.files.repository_paths import escaping_target
 
     package = Path(__file__).resolve().parent
-    files = [root / "taxonomy.yaml", *sorted((root / "entries").glob("*.y*ml")),
+    files = [root / "taxonomy.yaml", root / "CHANGELOG.md", *sorted((root / "entries").glob("*.y*ml")),
              *sorted((root / "paper").rglob("*")), *template_files(templates), *sorted(package.rglob("*.py"))]
     digest = hashlib.sha256(venue.encode())
     for path in files:
@@ -158,6 +158,7 @@ def _build_locked(root: Path, venue: str, out: Path, pdf: bool, final: bool,
     from survey.derive.synthesis import build_synthesis
     from survey.derive.trends import build_trends
     from survey.derive.views import build_views
+    from survey.load.changelog import load_releases
     from survey.load.metadata import load_metadata
     from survey.load.outline import load_outline, load_scope, placeholder_diagnostics
     from survey.render.latex import MAIN_FILE, render_document
@@ -213,13 +214,14 @@ def _build_locked(root: Path, venue: str, out: Path, pdf: bool, final: bool,
     figures = write_figures(views, work / FIGURES_DIR, cache=root / CACHE_DIR / "figures", trends=trends)
     progress(f"rendering LaTeX for {venue}")
     escaper = Escaper(detect_charset())
+    releases = load_releases(root)  # for the paper's revision history
 
     def render(table_fill: float) -> RenderedDocument:
         document = render_document(views=views, authors=authors, metadata=metadata, entries=kb.entries,
                                    venue=venue, templates=templates, escaper=escaper, outline=outline,
                                    synthesis=synthesis, method=method, scope=scope, figures=figures,
                                    master_tables=master_tables,
-                                   figure_folder=FIGURES_DIR, table_fill=table_fill)
+                                   figure_folder=FIGURES_DIR, table_fill=table_fill, releases=releases)
         files = dict(document.files)
         files[PROVENANCE_FILE] = provenance_text(synthesis, method)
         files[SUPPLEMENT_FILE] = supplement_csv(views.metric_tables, kb.entries)
@@ -237,7 +239,7 @@ def _build_locked(root: Path, venue: str, out: Path, pdf: bool, final: bool,
     if not pdf:
         inputs_file.unlink(missing_ok=True)  # the PDF no longer matches the sources beside it: rebuild it next time
         publish(work, out, sources)
-        _write_citation(out, metadata, authors)
+        _write_citation(out, metadata, authors, root)
         progress(f"wrote {len(sources)} source files to {out} (no PDF requested)")
         return BuildResult(True, out, sources, diagnostics=diagnostics)
 
@@ -267,7 +269,7 @@ def _build_locked(root: Path, venue: str, out: Path, pdf: bool, final: bool,
         return BuildResult(False, out, sources, None, compiled.ran_tex, diagnostics)
     write_atomically(work / INPUTS_HASH_FILE, fingerprint + "\n")
     publish(work, out, sources + [PDF_NAME, INPUTS_HASH_FILE])
-    _write_citation(out, metadata, authors)
+    _write_citation(out, metadata, authors, root)
     progress(f"wrote {out / PDF_NAME}")
     return BuildResult(True, out, sources, out / PDF_NAME, compiled.ran_tex, diagnostics)
 
@@ -396,17 +398,160 @@ def _table_too_tall(diagnostics: list[Diagnostic]) -> bool:
     return any("Float too large" in d.message or "dead cycles" in d.message for d in diagnostics)
 
 
-def _write_citation(out: Path, metadata: Metadata, authors: AuthorList) -> None:
+def _write_citation(out: Path, metadata: Metadata, authors: AuthorList, root: Path) -> None:
     """CITATION.cff of the knowledge base, from the same author data as the paper, beside the PDF in `out`.
 
     The tracked CITATION.cff in the knowledge base is written only by `survey authors --cff` (a build never
     changes tracked files); `survey authors --cff --check` says whether it is current.
     """
-    from survey.render.citation import CITATION_FILE, citation_text
+    from survey.render.citation import CITATION_FILE, citation_text, newest_release
 
-    write_if_changed(out / CITATION_FILE, citation_text(metadata, authors).encode("utf-8"))
+    text = citation_text(metadata, authors, newest_release(root))  # the version of CHANGELOG.md's newest release
+    write_if_changed(out / CITATION_FILE, text.encode("utf-8"))
 
 
 def _up_to_date(out: Path, inputs_file: Path, fingerprint: str) -> bool:
     return ((out / PDF_NAME).is_file() and inputs_file.is_file() and inputs_file.read_text().strip() == fingerprint)
 
+
+
+# ------------------------------------------------------------------------------------------- the readers' website
+
+SITE_MANIFEST = ".survey-site"  # the files the last `survey site` wrote into its folder, one a line
+
+
+@dataclass
+class SiteResult:
+    ok: bool
+    out: Path
+    files: list[str] = field(default_factory=list)  # relative to `out`
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+
+
+def build_site(root: Path, out: Path, *, pdf_folder: Path | None = None,
+               progress: Callable[[str], None] = lambda message: None) -> SiteResult:
+    """The static website of the knowledge base at `root` in `out`: check, derive, render, publish.
+
+    Refuses to build a knowledge base with errors, and a folder that holds files survey did not write there. Files
+    of an earlier site that the new one no longer has are deleted; the others are replaced all together
+    (survey.compile.build_folder). The PDFs found directly in `pdf_folder` (the build folder) are offered too.
+    """
+    from survey.compile.build_folder import exclusive_build, finish_interrupted_publish
+    from survey.files.repository_paths import LinkOutOfFolder, require_contained_folder
+    from survey.load.knowledge_base import display_path
+    from survey.report.os_errors import describe_os_error
+
+    try:
+        require_contained_folder(out, root, display_path(out))
+        require_contained_folder(root / CACHE_DIR, root, display_path(root / CACHE_DIR))
+    except LinkOutOfFolder as refused:
+        return SiteResult(False, out, diagnostics=[refused.diagnostic])
+    foreign = _foreign_files(out)
+    if foreign:
+        return SiteResult(False, out, diagnostics=[error(
+            Location(display_path(out / foreign[0])), "not-a-site-folder",
+            f"{display_path(out)} holds files that `survey site` did not write ({foreign[0]}, ...); survey deletes "
+            "in its site folder and does not write there", "name an empty or new folder with --out")])
+    try:
+        with exclusive_build(out, progress):
+            finish_interrupted_publish(out)
+            return _build_site_locked(root, out, pdf_folder, progress)
+    except OSError as exc:
+        problem = describe_os_error(exc, f"cannot write the site into {out}")
+        return SiteResult(False, out, diagnostics=[error(Location(str(exc.filename or out)), problem.code,
+                                                         problem.message, problem.hint)])
+
+
+def _foreign_files(out: Path) -> list[str]:
+    """Files in an existing `out` that no `survey site` wrote (none when it is new, empty or a site folder)."""
+    from survey.compile.build_folder import JOURNAL_FILE, LOCK_FILE
+
+    if not out.is_dir():
+        return []
+    ours = (LOCK_FILE, SITE_MANIFEST, WORK_DIR, JOURNAL_FILE)  # a first site killed half way leaves these alone
+    names = sorted(p.name for p in out.iterdir() if p.name not in ours)
+    return [] if not names or (out / SITE_MANIFEST).is_file() else names
+
+
+def _build_site_locked(root: Path, out: Path, pdf_folder: Path | None,
+                       progress: Callable[[str], None]) -> SiteResult:
+    import shutil
+    import tempfile
+
+    from survey.check.rules import check
+    from survey.derive.site_view import build_site_view
+    from survey.derive.trends import build_trends, write_trend_figures
+    from survey.derive.views import build_views
+    from survey.load.changelog import load_changelog_blocks
+    from survey.load.metadata import load_metadata
+    from survey.query.cache import load_index
+    from survey.render.site import SiteInputs, render_site
+
+    progress("checking the knowledge base")
+    checked = check(root)
+    templates = template_folders(root)
+    problems = [d for d in checked.diagnostics if d.is_error] + _links_out_of_repository(root, templates)
+    if problems:
+        return SiteResult(False, out, diagnostics=sorted(problems, key=Diagnostic.sort_key))
+    kb = checked.knowledge_base
+    progress(f"deriving the site's views of {len(kb.entries)} entries")
+    views = build_views(kb)
+    site = build_site_view(kb, views)
+    metadata, _ = load_metadata(root)
+    with tempfile.TemporaryDirectory(prefix="survey-site-figures-") as folder:
+        progress("drawing figures")
+        drawn = write_trend_figures(build_trends(kb.taxonomy, kb.entries), Path(folder), "svg")  # type: ignore[arg-type]
+        figures = [(figure, (Path(folder) / figure.file_name).read_bytes()) for figure in drawn]
+    inputs = SiteInputs(title=metadata.title if metadata is not None else "Survey", figures=figures,
+                        pdfs=_built_pdfs(root, pdf_folder), changelog=load_changelog_blocks(root))
+    progress("rendering HTML")
+    files = render_site(site, views, load_index(root), inputs, templates)
+    work = out / WORK_DIR
+    shutil.rmtree(work, ignore_errors=True)
+    for name, data in files.items():
+        (work / name).parent.mkdir(parents=True, exist_ok=True)
+        (work / name).write_bytes(data)
+    (work / SITE_MANIFEST).write_text("".join(f"{name}\n" for name in files), encoding="utf-8")
+    earlier = _site_manifest(out)
+    publish(work, out, [*files, SITE_MANIFEST])
+    shutil.rmtree(work, ignore_errors=True)
+    for name in sorted(set(earlier) - set(files), reverse=True):
+        (out / name).unlink(missing_ok=True)
+        emptied = (out / name).parent
+        while emptied != out and emptied.is_dir() and not any(emptied.iterdir()):
+            emptied.rmdir()
+            emptied = emptied.parent
+    progress(f"wrote {len(files)} files to {out}")
+    return SiteResult(True, out, list(files), diagnostics=[d for d in checked.diagnostics if not d.is_error])
+
+
+def _site_manifest(out: Path) -> list[str]:
+    """The files the last site in `out` wrote, as its manifest lists them: only plain paths inside `out`."""
+    from survey.files.repository_paths import read_cache_file
+
+    try:
+        text = read_cache_file(out / SITE_MANIFEST).decode("utf-8")
+    except (OSError, UnicodeDecodeError):
+        return []
+    names = []
+    for name in text.splitlines():
+        parts = Path(name).parts
+        if name and not Path(name).is_absolute() and ".." not in parts and all(
+                not (out.joinpath(*parts[:i])).is_symlink() for i in range(1, len(parts) + 1)):
+            names.append(name)
+    return names
+
+
+def _built_pdfs(root: Path, pdf_folder: Path | None) -> list[tuple[str, bytes]]:
+    """The PDFs directly in `pdf_folder` (regular files inside the repository), by name."""
+    from survey.files.repository_paths import escaping_target, read_cache_file
+
+    if pdf_folder is None or not pdf_folder.is_dir() or escaping_target(pdf_folder, root) is not None:
+        return []
+    found = []
+    for path in sorted(pdf_folder.glob("*.pdf")):
+        try:
+            found.append((path.name, read_cache_file(path)))
+        except OSError:
+            continue  # a link or something other than a file: not offered
+    return found

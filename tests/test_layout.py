@@ -8,7 +8,7 @@ from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
 ORDER_LINE = re.compile(r"^Stage order, lowest first: `([a-z_ <]+)`$", re.MULTILINE)
-TOP_MODULES = {"__init__", "__main__", "api", "build"}  # the package's face, its entry points, the orchestration
+TOP_MODULES = {"__init__", "__main__", "api", "build", "release", "bundle"}  # the package's face, its entry points, the orchestration
 
 
 def stage_order(architecture: str) -> list[str]:

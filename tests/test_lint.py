@@ -44,12 +44,27 @@ def test_zizmor_finds_nothing_in_the_workflows() -> None:
     assert run.returncode == 0, run.stdout + run.stderr
 
 
+PAGES_DEPLOY_PERMISSIONS = {"pages": "write", "id-token": "write"}
+
+
+def _deploys_pages(job: dict[str, object]) -> bool:
+    """A job that only deploys to GitHub Pages: its one step is actions/deploy-pages, in the github-pages environment."""
+    steps = job.get("steps")
+    environment = job.get("environment")
+    name = environment.get("name") if isinstance(environment, dict) else environment
+    return (name == "github-pages" and isinstance(steps, list) and len(steps) == 1
+            and str(steps[0].get("uses", "")).startswith("actions/deploy-pages@"))
+
+
 @pytest.mark.parametrize("path", WORKFLOWS, ids=lambda p: p.name)
 def test_every_action_is_pinned_to_a_commit_and_no_checkout_keeps_credentials(path: Path) -> None:
     workflow = yaml.safe_load(path.read_text(encoding="utf-8"))
     assert workflow.get("permissions") == {}, "the workflow grants nothing by default; jobs ask for what they use"
     for job in workflow["jobs"].values():
-        assert "write" not in str(job.get("permissions", {})), job.get("permissions")
+        if _deploys_pages(job):  # a Pages deployment needs these two, and nothing else
+            assert job.get("permissions") == PAGES_DEPLOY_PERMISSIONS, job.get("permissions")
+        else:
+            assert "write" not in str(job.get("permissions", {})), job.get("permissions")
         for step in job["steps"]:
             uses = step.get("uses")
             if uses is None:

@@ -32,7 +32,8 @@ needs_build = pytest.mark.skipif(not HAVE_BUILD, reason="the `build` package (te
 # What a build or `survey init` reads from the package, relative to survey/.
 PACKAGE_DATA = ["data/templates/todaes.tex.j2", "data/templates/tcad.tex.j2", "data/templates/partials/body.tex.j2",
                 "data/starter/taxonomy.yaml", "data/starter/paper/metadata.yaml",
-                "data/starter/paper/sections/introduction.tex", "data/starter/paper/scope.yaml", "data/starter/entries/example-poster24.yaml"]
+                "data/starter/paper/sections/introduction.tex", "data/starter/paper/scope.yaml", "data/starter/entries/example-poster24.yaml",
+                "data/templates/site/index.html.j2", "data/templates/site/site.js", "data/templates/site/site.css"]
 
 
 @pytest.fixture(scope="module")

@@ -80,9 +80,18 @@ def main(ctx: click.Context, root: Path) -> None:
 
 def _register() -> None:
     """Each command lives in its own module under survey/cli (imports there stay light)."""
-    from survey.cli import authors_commands, build_commands, check_commands, contrib_commands, query_commands
+    from survey.cli import (
+        authors_commands,
+        build_commands,
+        check_commands,
+        contrib_commands,
+        query_commands,
+        release_commands,
+        site_commands,
+    )
 
-    for module in (check_commands, authors_commands, query_commands, build_commands, contrib_commands):
+    for module in (check_commands, authors_commands, query_commands, build_commands, site_commands, contrib_commands,
+                   release_commands):
         for command in module.COMMANDS:
             main.add_command(command)
 

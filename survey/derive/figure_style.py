@@ -23,6 +23,7 @@ _RC: Any = {  # matplotlib rc parameters (typed loosely: its stubs list every ke
     "path.simplify": False,
 }
 _METADATA = {"CreationDate": None, "ModDate": None, "Creator": "survey", "Producer": "survey"}
+_SVG_METADATA = {"Date": None, "Creator": "survey"}  # no date: an SVG of the same data is byte-identical
 _EVIDENCE_LABELS = {MEASURED: "measured", SIMULATED: "simulated", UNSTATED: "evidence not stated"}
 _HATCHES = {MEASURED: "", SIMULATED: "////", UNSTATED: ".."}
 _MARKERS = {MEASURED: "o", SIMULATED: "^", UNSTATED: "s"}
@@ -53,8 +54,10 @@ def _plain_log_ticks(axes: Any) -> None:
 
 
 def _save(figure: Any, path: Path) -> None:
-    """Save as PDF without dates, through a temporary file so a failed write leaves no half file behind."""
+    """Save as PDF (or SVG, by the suffix) without dates, through a temporary file so a failed write leaves no half
+    file behind."""
     partial = path.with_name(path.name + ".part")
-    figure.savefig(partial, format="pdf", metadata=_METADATA)
+    svg = path.suffix == ".svg"
+    figure.savefig(partial, format="svg" if svg else "pdf", metadata=_SVG_METADATA if svg else _METADATA)
     partial.replace(path)
 

@@ -102,7 +102,7 @@ def _axes(width: float, height: float) -> tuple[Any, Any]:
     return figure, figure.add_subplot(1, 1, 1)
 
 
-def works_per_year_figure(trends: Trends, folder: Path) -> Figure | None:
+def works_per_year_figure(trends: Trends, folder: Path, fmt: str = "pdf") -> Figure | None:
     counts = trends.per_year()
     years = sorted({y for c in counts.values() for y in c})
     families = [f for f in trends.families if counts[f]]
@@ -124,15 +124,15 @@ def works_per_year_figure(trends: Trends, folder: Path) -> Figure | None:
         axes.set_ylabel("Works")
         axes.legend(frameon=False, loc="upper left")
         figure.tight_layout()
-        _save(figure, folder / "works-per-year.pdf")
+        _save(figure, folder / f"works-per-year.{fmt}")
     total = sum(sum(c.values()) for c in counts.values())
     caption = (f"Works of the knowledge base per year, by the architecture class each is listed under ({total} "
                "works with a class and a year; the class sections count the same works).")
     ids = sorted(w.entry_id for w in trends.works if w.family and w.year)
-    return Figure("works-per-year", "works-per-year.pdf", caption, ids, COLUMN_IN, 2.2, wide=False)
+    return Figure("works-per-year", f"works-per-year.{fmt}", caption, ids, COLUMN_IN, 2.2, wide=False)
 
 
-def speedup_by_baseline_figure(trends: Trends, folder: Path) -> Figure | None:
+def speedup_by_baseline_figure(trends: Trends, folder: Path, fmt: str = "pdf") -> Figure | None:
     points = [(label, value, w) for w in trends.works for label, value in w.speedups]
     if not points:
         return None
@@ -163,15 +163,15 @@ def speedup_by_baseline_figure(trends: Trends, folder: Path) -> Figure | None:
                    for f in trends.families if any(w.family == f and w.speedups for w in trends.works)]
         axes.legend(handles=handles, frameon=False, loc="upper right", fontsize=5)
         figure.tight_layout()
-        _save(figure, folder / "speedup-by-baseline.pdf")
+        _save(figure, folder / f"speedup-by-baseline.{fmt}")
     caption = ("Reported speedups grouped by the hardware class of their baseline, each work's highest value per "
                "class; colour: architecture class; circles measured, triangles simulated. Values hold under each "
                "work's own models and conditions.")
     ids = sorted({p[2].entry_id for p in points})
-    return Figure("speedup-by-baseline", "speedup-by-baseline.pdf", caption, ids, COLUMN_IN, 2.6, wide=False)
+    return Figure("speedup-by-baseline", f"speedup-by-baseline.{fmt}", caption, ids, COLUMN_IN, 2.6, wide=False)
 
 
-def efficiency_vs_node_figure(trends: Trends, folder: Path) -> Figure | None:
+def efficiency_vs_node_figure(trends: Trends, folder: Path, fmt: str = "pdf") -> Figure | None:
     points = [w for w in trends.works if w.efficiency and w.node_nm]
     if not points:
         return None
@@ -196,14 +196,14 @@ def efficiency_vs_node_figure(trends: Trends, folder: Path) -> Figure | None:
                    for m in memories]
         axes.legend(handles=handles, frameon=False, fontsize=5, loc="lower right")
         figure.tight_layout()
-        _save(figure, folder / "efficiency-vs-node.pdf")
+        _save(figure, folder / f"efficiency-vs-node.{fmt}")
     caption = ("Best reported energy efficiency against technology node, coloured by memory technology; circles "
                "measured on silicon, triangles simulated. Precision differs between the points.")
-    return Figure("efficiency-vs-node", "efficiency-vs-node.pdf", caption, sorted(w.entry_id for w in points),
+    return Figure("efficiency-vs-node", f"efficiency-vs-node.{fmt}", caption, sorted(w.entry_id for w in points),
                   COLUMN_IN, 2.4, wide=False)
 
 
-def operators_map_figure(trends: Trends, folder: Path) -> Figure | None:
+def operators_map_figure(trends: Trends, folder: Path, fmt: str = "pdf") -> Figure | None:
     works = sorted((w for w in trends.works if w.operators),
                    key=lambda w: (trends.families.index(w.family) if w.family in trends.families else 99,
                                   w.year or 0, w.name.lower()))
@@ -229,9 +229,9 @@ def operators_map_figure(trends: Trends, folder: Path) -> Figure | None:
         axes.set_aspect("auto")
         axes.grid(False)
         figure.tight_layout()
-        _save(figure, folder / "operators-in-memory.pdf")
+        _save(figure, folder / f"operators-in-memory.{fmt}")
     caption = ("Which operators each design runs in or beside memory (works that record them, by class and year).")
-    return Figure("operators-in-memory", "operators-in-memory.pdf", caption, sorted(w.entry_id for w in works),
+    return Figure("operators-in-memory", f"operators-in-memory.{fmt}", caption, sorted(w.entry_id for w in works),
                   width, height, wide=True)
 
 
@@ -241,10 +241,11 @@ def _square(x: int, y: int) -> Any:
     return Rectangle((x - 0.4, y - 0.4), 0.8, 0.8, facecolor="#4477AA", edgecolor="black", linewidth=0.3)
 
 
-def write_trend_figures(trends: Trends, folder: Path) -> list[Figure]:
+def write_trend_figures(trends: Trends, folder: Path, fmt: str = "pdf") -> list[Figure]:
+    """The trend figures that have data, as `fmt` files ('pdf' for the paper, 'svg' for the website)."""
     folder.mkdir(parents=True, exist_ok=True)
-    drawn = (works_per_year_figure(trends, folder), speedup_by_baseline_figure(trends, folder),
-             efficiency_vs_node_figure(trends, folder), operators_map_figure(trends, folder))
+    drawn = (works_per_year_figure(trends, folder, fmt), speedup_by_baseline_figure(trends, folder, fmt),
+             efficiency_vs_node_figure(trends, folder, fmt), operators_map_figure(trends, folder, fmt))
     return [f for f in drawn if f is not None]
 
 

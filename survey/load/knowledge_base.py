@@ -92,8 +92,12 @@ def load_entry_file(path: Path, root: Path) -> EntryFile:
                         "entries are plain YAML files")
     if refused is not None:
         return EntryFile(shown, LoadedYaml(None, SourceMap(shown), [refused]))
-    loaded = read_yaml_file(str(path), shown)
-    entry_file = EntryFile(shown, loaded)
+    return entry_file_from_yaml(read_yaml_file(str(path), shown), Path(path).stem)
+
+
+def entry_file_from_yaml(loaded: LoadedYaml, file_id: str) -> EntryFile:
+    """One entry file from parsed YAML (a file's, or a blob's of a git revision), validated; never raises."""
+    entry_file = EntryFile(loaded.source.path, loaded)
     if loaded.fatal:
         return entry_file
     if not isinstance(loaded.data, dict):
@@ -105,7 +109,7 @@ def load_entry_file(path: Path, root: Path) -> EntryFile:
     entry, problems = validate_entry(loaded.data, loaded.source)
     loaded.diagnostics.extend(problems)
     if problems:
-        entry_file.partial = salvage_entry(loaded.data, loaded.source, Path(path).stem)
+        entry_file.partial = salvage_entry(loaded.data, loaded.source, file_id)
     else:
         entry_file.entry = entry
     return entry_file

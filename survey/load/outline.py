@@ -30,6 +30,7 @@ BLOCKS = {
     "coverage": "the coverage matrix of the knowledge base",
     "threats": "threats to the validity of the data",
     "author-contributions": "who did what, in CRediT roles (paper/metadata.yaml `contributions`)",
+    "revision-history": "the releases of CHANGELOG.md (written by `survey release`), newest first",
 }
 _FILE_NAME = re.compile(r"^[a-z0-9][a-z0-9-]*\.tex$")
 _PLACEHOLDER = re.compile(r"\\surveyplaceholder\{([^}]*)\}")

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from survey.load.identifiers import ENTRY_ID
-from survey.load.yamlsource import SourceMap, read_yaml_file
+from survey.load.yamlsource import LoadedYaml, SourceMap, read_yaml_file
 from survey.report.diagnostics import Diagnostic, Location, error
 
 # The vocabularies the entry model refers to; a taxonomy without one of them cannot check entries.
@@ -125,7 +125,11 @@ class Taxonomy:
 def load_taxonomy(file_path: str, display_path: str | None = None) -> tuple[Taxonomy | None, list[Diagnostic]]:
     """Read and self-check taxonomy.yaml. Returns None as taxonomy when it is unusable."""
     shown = display_path or file_path
-    loaded = read_yaml_file(file_path, shown)
+    return taxonomy_from_yaml(read_yaml_file(file_path, shown), shown)
+
+
+def taxonomy_from_yaml(loaded: LoadedYaml, shown: str) -> tuple[Taxonomy | None, list[Diagnostic]]:
+    """The taxonomy in parsed YAML (from a file, or a blob of a git revision), self-checked."""
     diagnostics = list(loaded.diagnostics)
     if loaded.fatal:
         return None, diagnostics

@@ -96,10 +96,13 @@ def to_csv(header: Sequence[str], rows: Sequence[Sequence[Any]]) -> str:
     return buffer.getvalue()
 
 
-def to_markdown(header: Sequence[str], rows: Sequence[Sequence[str]]) -> str:
-    def escape(text: str) -> str:
-        return re.sub(r"([\\|`*_\[\]<>])", r"\\\1", text).replace("\n", " ")
+def escape_markdown(text: str) -> str:
+    """`text` as literal Markdown on one line: no emphasis, link, table cell break or HTML tag is made of it."""
+    return re.sub(r"([\\|`*_\[\]<>])", r"\\\1", text).replace("\n", " ")
 
+
+def to_markdown(header: Sequence[str], rows: Sequence[Sequence[str]]) -> str:
+    escape = escape_markdown
     lines = ["| " + " | ".join(escape(h) for h in header) + " |", "|" + "---|" * len(header)]
     lines += ["| " + " | ".join(escape(str(v)) for v in row) + " |" for row in rows]
     return "\n".join(lines) + "\n"

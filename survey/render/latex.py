@@ -26,6 +26,7 @@ if TYPE_CHECKING:
     from survey.derive.plots import Figure
     from survey.derive.synthesis import Synthesis
     from survey.derive.views import SurveyViews
+    from survey.load.changelog import Release
     from survey.load.metadata import Metadata
     from survey.load.model import Entry
     from survey.load.outline import Outline, Scope
@@ -588,7 +589,8 @@ def render_document(*, views: SurveyViews, authors: AuthorList, metadata: Metada
                     venue: str, templates: Path | Sequence[Path], escaper: Escaper, outline: Outline | None = None,
                     synthesis: Synthesis | None = None, method: Method | None = None, scope: Scope | None = None,
                     figures: Sequence[Figure] = (), master_tables: Sequence[MasterTable] = (),
-                    figure_folder: str = "figures", table_fill: float = 1.0) -> RenderedDocument:
+                    figure_folder: str = "figures", table_fill: float = 1.0,
+                    releases: Sequence[Release] = ()) -> RenderedDocument:
     """survey.tex, refs.bib and the editors' section texts (sections/*.tex) for `venue` ('todaes' or 'tcad').
 
     `table_fill` scales how many estimated lines a table chunk may hold (a build retries with less when TeX
@@ -654,6 +656,7 @@ def render_document(*, views: SurveyViews, authors: AuthorList, metadata: Metada
         "history": {k: escaper(v) if v else None for k, v in metadata.history.model_dump().items()},
         "funding": metadata.funding,
         "pdf_authors": ", ".join(a.name for a in listed.authors),
+        "releases": [{"version": r.version, "date": r.date.isoformat(), "summary": r.summary} for r in releases],
     }
     text = env.get_template(chosen.template).render(context)
     files = {MAIN_FILE: text, "refs.bib": bibliography.text}
