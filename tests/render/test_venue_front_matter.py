@@ -30,8 +30,8 @@ def knowledge_base(root: Path, **metadata_changes: object) -> Path:
     return root
 
 
-def pdf_text(pdf: Path) -> str:
-    return subprocess.run(["pdftotext", "-enc", "UTF-8", str(pdf), "-"], capture_output=True, text=True,
+def pdf_text(pdf: Path, *pages: str) -> str:
+    return subprocess.run(["pdftotext", "-enc", "UTF-8", *pages, str(pdf), "-"], capture_output=True, text=True,
                           check=True).stdout
 
 
@@ -52,6 +52,8 @@ def test_todaes_submission_has_ccsxml_for_concepts_with_ids_and_no_placeholder_d
     assert "\\ccsdesc[100]{Computing methodologies~Natural language processing}" in tex
     text = pdf_text(tmp_path / "out" / "survey.pdf")
     assert "nnnnnnn" not in text and "ACM Reference Format" not in text
+    first_page = pdf_text(tmp_path / "out" / "survey.pdf", "-f", "1", "-l", "1")
+    assert "doi.org" not in first_page  # no DOI yet, so no bare DOI link in the footer
     assert "Received 1 March 2026" in text
 
 
