@@ -30,13 +30,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 def make_knowledge_base(root: Path, count: int) -> Path:
     """A committed git repository with `count` entries; returns the entry the benchmark edits."""
-    from bench_check import generate  # the same synthetic entries as the full-check benchmark
+    from bench_check import generate_repository  # the same synthetic entries as the full-check benchmark
 
-    generate(root, count)
-    git = ["git", "-C", str(root), "-c", "user.name=Bench", "-c", "user.email=bench@example.org"]
-    subprocess.run(git + ["init", "-q"], check=True)
-    subprocess.run(git + ["add", "-A"], check=True)
-    subprocess.run(git + ["commit", "-q", "-m", "benchmark knowledge base"], check=True)
+    generate_repository(root, count)
     edited = sorted((root / "entries").glob("*.yaml"))[count // 2]
     edited.write_text(edited.read_text(encoding="utf-8").replace("Synthetic Hardware", "Synthetic Systems", 1),
                       encoding="utf-8")

@@ -147,6 +147,16 @@ def generate(root: Path, count: int, broken_refs: int = 0) -> None:
         (root / "entries" / f"{entry_id}.yaml").write_text(text, encoding="utf-8")
 
 
+
+def generate_repository(root: Path, count: int) -> list[str]:
+    """`generate`, committed to a new git repository in `root`; the git command prefix, for more commits or tags."""
+    generate(root, count)
+    git = ["git", "-C", str(root), "-c", "user.name=Bench", "-c", "user.email=bench@example.org"]
+    subprocess.run([*git, "init", "-q"], check=True)
+    subprocess.run([*git, "add", "-A"], check=True)
+    subprocess.run([*git, "commit", "-q", "-m", "benchmark knowledge base"], check=True)
+    return git
+
 def parse_floor(root: Path) -> int:
     """The floor: read and parse every file with PyYAML's C loader, nothing else."""
     loader = yaml.CSafeLoader

@@ -22,13 +22,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 
 def make_repository(root: Path, count: int) -> None:
-    from bench_check import generate
+    from bench_check import generate_repository
 
-    generate(root, count)
-    git = ["git", "-C", str(root), "-c", "user.name=Bench", "-c", "user.email=bench@example.org"]
-    subprocess.run(git + ["init", "-q"], check=True)
-    subprocess.run(git + ["add", "-A"], check=True)
-    subprocess.run(git + ["commit", "-q", "-m", "benchmark knowledge base"], check=True)
+    git = generate_repository(root, count)
     subprocess.run(git + ["tag", "-a", "v0.1.0", "-m", "release"], check=True)
     for path in sorted((root / "entries").glob("*.yaml"))[::10]:
         text = path.read_text(encoding="utf-8")
