@@ -105,6 +105,18 @@ def _kpsewhich(kpsewhich: str, *names: str) -> dict[str, Path]:
     return {name: next(p for p in paths if p.name == name) for name in names if any(p.name == name for p in paths)}
 
 
+_LONG_WORD = 30  # characters without a space: longer runs (identifiers, pasted URLs) get break points
+_BREAK_EVERY = 20
+_LONG_RUN = re.compile(r"\S{" + str(_LONG_WORD + 1) + ",}")
+
+
+def _long_word_breaks(value: str) -> set[int]:
+    """Positions inside a very long run of non-space characters where a line may break (TeX hyphenates no word
+    longer than 63 letters, and such a run would stick out of the column)."""
+    return {found.start() + offset for found in _LONG_RUN.finditer(value)
+            for offset in range(_BREAK_EVERY, len(found.group()), _BREAK_EVERY)}
+
+
 @dataclass
 class Escaper:
     """Escapes text for LaTeX under `charset`; records every character it had to degrade."""
@@ -120,11 +132,14 @@ class Escaper:
         if isinstance(text, Raw):
             return text
         value = unicodedata.normalize("NFC", str(text))
+        breaks = _long_word_breaks(value)
         out: list[str] = []
         cjk_run: list[str] = []
         previous = ""
         pending_space = False
-        for char in value:
+        for position, char in enumerate(value):
+            if position in breaks and not cjk_run:
+                out.append("\\-")
             if char.isspace() and char != "\u00a0":
                 if cjk_run:
                     out.append(_cjk(cjk_run))

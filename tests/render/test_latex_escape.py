@@ -29,7 +29,7 @@ needs_tex = pytest.mark.skipif(not HAVE_TEX, reason="pdflatex and pdftotext are 
 
 # Escape sequences the escaper may emit; anything else starting with a backslash would be a leak.
 _ALLOWED = re.compile(r"\\(textbackslash|textasciitilde|textasciicircum|textless|textgreater|textbar|textquotedbl|"
-                      r"textquotesingle|textasciigrave|textsuperscript|cjktext)\{|\\[&%$#_{}]|\{\}|\{[\[\]]\}|\{\?\}")
+                      r"textquotesingle|textasciigrave|textsuperscript|cjktext)\{|\\[&%$#_{}-]|\{\}|\{[\[\]]\}|\{\?\}")
 
 
 @pytest.fixture(scope="module")
@@ -159,3 +159,11 @@ def test_markup_and_foreign_scripts_print_literally_or_degrade_without_failing(t
     assert printed[:4] == [expected_print(s) for s in samples[:4]]
     assert printed[4].startswith("Ngô Bao Châu")
     assert not (tmp_path / "x").exists()
+
+
+def test_a_very_long_word_gets_break_points_and_a_word_of_usual_length_none() -> None:
+    escape = Escaper(fallback_charset())
+    long_word = "Pneumonoultramicroscopicsilicovolcanoconiosis" * 2  # 90 letters: TeX hyphenates none of it
+    out = str(escape(f"see {long_word} here"))
+    assert out.count("\\-") == 4 and out.replace("\\-", "") == f"see {long_word} here"
+    assert "\\-" not in str(escape("Pneumonoultramicroscopicsilico and 10.1109/HPCA61900.2025.00113"))

@@ -175,7 +175,7 @@ class PdfText:
         """Whether `text` is printed: as a run of lines, the first from a point on and the last up to a point.
 
         Between two of the lines there may be others (a page's foot, head and line numbers, a float placed at the
-        top of the next page); a hyphen that ends a line may be the text's own or TeX's hyphenation.
+        top of the next page, which may be a page of a long table); a hyphen that ends a line may be the text's own or TeX's hyphenation.
         """
         fold = str.casefold if casefold else str
         wanted = fold(squash(expected_print(text)))
@@ -190,7 +190,7 @@ class PdfText:
         return False
 
     @staticmethod
-    def _rest_follows(wanted: str, piece: str, lines: list[str], index: int, gap: int = 150) -> bool:
+    def _rest_follows(wanted: str, piece: str, lines: list[str], index: int, gap: int = 3000) -> bool:
         if piece.startswith(wanted):
             return True
         for candidate in {piece, piece.removesuffix("-")}:
@@ -604,7 +604,7 @@ def recorded(built: Built, kind: str) -> list[str]:
 # Control sequences the escaper writes (see survey/render/latex_escape.py).
 ESCAPER_COMMANDS = {"textbackslash", "textasciitilde", "textasciicircum", "textless", "textgreater", "textbar",
                     "textquotedbl", "textquotesingle", "textasciigrave", "textsuperscript", "cjktext",
-                    "&", "%", "$", "#", "_", "{", "}"}
+                    "&", "%", "$", "#", "_", "{", "}", "-"}  # \- : a break point in a very long word
 # What a build adds to the `baseline` rendering: the figure environments of its plots.
 FIGURE_COMMANDS = {"includegraphics", "Description", "caption", "label", "centering", "begin", "end", "columnwidth",
                    "textwidth"}
