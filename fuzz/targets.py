@@ -379,7 +379,7 @@ class BibImportTarget:
 # --- escape -------------------------------------------------------------------------------------------------------
 
 _ALLOWED = re.compile(r"\\(textbackslash|textasciitilde|textasciicircum|textless|textgreater|textbar|textquotedbl|"
-                      r"textquotesingle|textasciigrave|textsuperscript|cjktext)\{|\\[&%$#_{}]|\{\}|\{[\[\]]\}|\{\?\}")
+                      r"textquotesingle|textasciigrave|textsuperscript|cjktext)\{|\\[&%$#_{}-]|\{\}|\{[\[\]]\}|\{\?\}")
 
 
 class EscapeTarget:
