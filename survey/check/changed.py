@@ -8,12 +8,12 @@ that changed since are read again. The rules themselves are `survey.check.rules.
 
 from __future__ import annotations
 
-import subprocess
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from survey.check.entry_facts import FactsCache, regular_file_stat
+from survey.files.git_revision import GitUnavailable, ref_exists, run_git
 from survey.report.diagnostics import Diagnostic
 
 DEFAULT_BASE = "origin/main"
@@ -46,20 +46,13 @@ class ChangedCheck:
 
 def _git(root: Path, *args: str) -> str:
     try:
-        done = subprocess.run(["git", "-C", str(root), *args], capture_output=True, text=True, check=False)
-    except FileNotFoundError as exc:
-        raise GitError("git is not installed") from exc
-    if done.returncode != 0:
-        raise GitError(done.stderr.strip().splitlines()[-1] if done.stderr.strip() else f"git {args[0]} failed")
-    return done.stdout
+        return run_git(root, *args).decode("utf-8", "replace")
+    except GitUnavailable as exc:
+        raise GitError(str(exc)) from exc
 
 
 def _commit_exists(root: Path, ref: str) -> bool:
-    try:
-        _git(root, "rev-parse", "--verify", "--quiet", f"{ref}^{{commit}}")
-    except GitError:
-        return False
-    return True
+    return ref_exists(root, f"{ref}^{{commit}}")
 
 
 def resolve_base(root: Path, base: str | None) -> str | None:

@@ -38,7 +38,8 @@ def valid_revision(revision: str) -> bool:
     return bool(_REVISION.fullmatch(revision)) and ".." not in revision and not revision.endswith((".", "/"))
 
 
-def _git(root: Path, *args: str, stdin: bytes | None = None) -> bytes:
+def run_git(root: Path, *args: str, stdin: bytes | None = None) -> bytes:
+    """git's output for `args` run in `root`; GitUnavailable, with git's last line of error, when it fails."""
     try:
         done = subprocess.run(["git", "-C", str(root), *args], input=stdin, capture_output=True, check=False,
                               timeout=_TIMEOUT_SECONDS)
@@ -55,7 +56,7 @@ def _git(root: Path, *args: str, stdin: bytes | None = None) -> bytes:
 def in_repository(root: Path) -> bool:
     """Whether `root` lies in a git work tree (False also when git is missing)."""
     try:
-        return _git(root, "rev-parse", "--is-inside-work-tree").strip() == b"true"
+        return run_git(root, "rev-parse", "--is-inside-work-tree").strip() == b"true"
     except GitUnavailable:
         return False
 
@@ -65,7 +66,7 @@ def resolve_commit(root: Path, revision: str) -> str:
     if not valid_revision(revision):
         raise GitUnavailable(f"'{revision}' is not a git revision (a tag, branch or commit id)")
     try:
-        return _git(root, "rev-parse", "--verify", "--quiet", "--end-of-options",
+        return run_git(root, "rev-parse", "--verify", "--quiet", "--end-of-options",
                     f"{revision}^{{commit}}").decode().strip()
     except GitUnavailable as exc:
         raise GitUnavailable(f"unknown git revision '{revision}'") from exc
@@ -74,7 +75,7 @@ def resolve_commit(root: Path, revision: str) -> str:
 def latest_release_tag(root: Path, before: str = "HEAD") -> str | None:
     """The newest tag `vX...` reachable from `before` (None: no release yet, no commit, or no repository)."""
     try:
-        found = _git(root, "describe", "--tags", "--abbrev=0", f"--match={RELEASE_TAG_PATTERN}", "--end-of-options",
+        found = run_git(root, "describe", "--tags", "--abbrev=0", f"--match={RELEASE_TAG_PATTERN}", "--end-of-options",
                      before)
     except GitUnavailable:
         return None
@@ -82,12 +83,17 @@ def latest_release_tag(root: Path, before: str = "HEAD") -> str | None:
     return tag or None
 
 
-def tag_exists(root: Path, tag: str) -> bool:
+def ref_exists(root: Path, ref: str) -> bool:
+    """Whether git resolves `ref` (such as `refs/tags/v1.0` or `origin/main^{commit}`) in `root`'s repository."""
     try:
-        _git(root, "rev-parse", "--verify", "--quiet", f"refs/tags/{tag}")
+        run_git(root, "rev-parse", "--verify", "--quiet", ref)
     except GitUnavailable:
         return False
     return True
+
+
+def tag_exists(root: Path, tag: str) -> bool:
+    return ref_exists(root, f"refs/tags/{tag}")
 
 
 def _directly_in(name: str, folder: str) -> bool:
@@ -102,7 +108,7 @@ def read_files(root: Path, commit: str, folder: str, suffixes: tuple[str, ...]) 
     """The regular files directly in `folder` (relative to `root`; '' for root itself) with one of `suffixes`,
     at `commit`, sorted by path. A blob larger than MAX_FILE_BYTES is listed with its size but not read."""
     spec = f"./{folder}/" if folder else "./"
-    listing = _git(root, "ls-tree", "-z", "-l", "--end-of-options", commit, "--", spec)
+    listing = run_git(root, "ls-tree", "-z", "-l", "--end-of-options", commit, "--", spec)
     wanted: list[tuple[str, str, int]] = []
     for record in listing.split(b"\0"):
         if not record:
@@ -125,7 +131,7 @@ def _cat_blobs(root: Path, object_ids: list[str]) -> dict[str, bytes]:
     """The contents of blobs by id, read by one `git cat-file --batch`."""
     if not object_ids:
         return {}
-    output = _git(root, "cat-file", "--batch", stdin="".join(f"{i}\n" for i in object_ids).encode())
+    output = run_git(root, "cat-file", "--batch", stdin="".join(f"{i}\n" for i in object_ids).encode())
     contents: dict[str, bytes] = {}
     position = 0
     for object_id in object_ids:
@@ -139,22 +145,22 @@ def _cat_blobs(root: Path, object_ids: list[str]) -> dict[str, bytes]:
 
 def dirty_paths(root: Path) -> list[str]:
     """What `git status --porcelain` lists for the work tree (changed, staged or untracked, not ignored)."""
-    listed = _git(root, "status", "--porcelain", "-z", "--untracked-files=all", "--", ".")
+    listed = run_git(root, "status", "--porcelain", "-z", "--untracked-files=all", "--", ".")
     return sorted(record.decode("utf-8", "replace")[3:] for record in listed.split(b"\0")
                   if len(record) > 3 and record[2:3] == b" ")
 
 
 def commit_files(root: Path, names: list[str], message: str) -> str:
     """Commit the files `names` (relative to `root`) as they are in the work tree; returns the new commit id."""
-    _git(root, "add", "--", *names)
+    run_git(root, "add", "--", *names)
     try:
-        _git(root, "commit", "--quiet", "-m", message, "--", *names)
+        run_git(root, "commit", "--quiet", "-m", message, "--", *names)
     except GitUnavailable:
-        _git(root, "reset", "--quiet", "--", *names)  # leave the index as it was
+        run_git(root, "reset", "--quiet", "--", *names)  # leave the index as it was
         raise
     return resolve_commit(root, "HEAD")
 
 
 def create_tag(root: Path, tag: str, message: str) -> None:
     """An annotated tag `tag` on HEAD."""
-    _git(root, "tag", "-a", "-m", message, "--end-of-options", tag, "HEAD")
+    run_git(root, "tag", "-a", "-m", message, "--end-of-options", tag, "HEAD")
