@@ -22,6 +22,8 @@ from survey.report.diagnostics import Diagnostic, Location, error, warning
 
 if TYPE_CHECKING:
     from survey.check.authors import AuthorList
+    from survey.compile.latexmk import CompileResult
+    from survey.derive.plots import FigurePlan
     from survey.load.metadata import Metadata
     from survey.render.latex import RenderedDocument
 
@@ -154,7 +156,7 @@ def _build_locked(root: Path, venue: str, out: Path, pdf: bool, final: bool,
     from survey.compile.latexmk import compile_pdf
     from survey.derive.master_tables import build_master_tables
     from survey.derive.method import build_method
-    from survey.derive.plots import write_figures
+    from survey.derive.plots import plan_figures
     from survey.derive.synthesis import build_synthesis
     from survey.derive.trends import build_trends
     from survey.derive.views import build_views
@@ -210,8 +212,8 @@ def _build_locked(root: Path, venue: str, out: Path, pdf: bool, final: bool,
     authors = build_author_list(kb, metadata)
     work = out / WORK_DIR
     work.mkdir(parents=True, exist_ok=True)
-    progress("drawing figures")
-    figures = write_figures(trends, work / FIGURES_DIR, cache=root / CACHE_DIR / "figures")
+    figure_plan = plan_figures(trends, work / FIGURES_DIR, cache=root / CACHE_DIR / "figures")
+    figures = figure_plan.figures
     progress(f"rendering LaTeX for {venue}")
     escaper = Escaper(detect_charset())
     releases = load_releases(root)  # for the paper's revision history
@@ -237,6 +239,9 @@ def _build_locked(root: Path, venue: str, out: Path, pdf: bool, final: bool,
     diagnostics += [d for d in outline_problems + scope_problems if not d.is_error] + placeholders + quality
     diagnostics += [_render_warning(message, Location(str(out / MAIN_FILE))) for message in document.warnings]
     if not pdf:
+        if figure_plan.draw is not None:
+            progress("drawing figures")
+            figure_plan.draw()
         inputs_file.unlink(missing_ok=True)  # the PDF no longer matches the sources beside it: rebuild it next time
         publish(work, out, sources)
         _write_citation(out, metadata, authors, root)
@@ -248,8 +253,7 @@ def _build_locked(root: Path, venue: str, out: Path, pdf: bool, final: bool,
         return entry.locate("id") if entry is not None else None
 
     templates_read = [p for p in template_files(templates) if p.suffix == ".j2"]
-    compiled = compile_pdf(work, MAIN_FILE, sources, extra_inputs=templates_read, progress=progress,
-                           locate_entry=locate_entry)
+    compiled = _compile_while_drawing(figure_plan, work, sources, templates_read, progress, locate_entry)
     table_fill = 1.0
     while not compiled.ok and _table_too_tall(compiled.diagnostics) and table_fill > 0.3:
         # Row heights are estimated from text lengths; when TeX finds a table chunk too tall for its page
@@ -275,6 +279,31 @@ def _build_locked(root: Path, venue: str, out: Path, pdf: bool, final: bool,
 
 
 FINAL_OVERFULL_PT = 2.0  # a submission's boxes may stick out this far at most
+
+
+def _compile_while_drawing(plan: FigurePlan, work: Path, sources: list[str], templates_read: list[Path],
+                           progress: Callable[[str], None], locate_entry: Callable[[str], Location | None]
+                           ) -> CompileResult:
+    """compile_pdf, with the figures drawn in a second thread while TeX runs (they are most of a cold build's
+    own time): TeX reads blank pages of the figures' sizes until they arrive (see compile_pdf's `arriving`)."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from survey.compile.latexmk import compile_pdf
+    from survey.derive.figure_style import blank_pdf
+    from survey.render.latex import MAIN_FILE
+
+    pages = sorted({(f.file_name, f.page): (f.width_in, f.height_in) for f in plan.figures}.items())
+    files = sorted({name for (name, _), _ in pages})
+    if plan.draw is None or not files:
+        return compile_pdf(work, MAIN_FILE, sources, extra_inputs=templates_read, progress=progress,
+                           locate_entry=locate_entry)
+    for name in files:  # one PDF of the figures' pages (figure_style.FigureBook): its stand-in, page for page
+        write_atomically(work / FIGURES_DIR / name, blank_pdf([size for (file, _), size in pages if file == name]))
+    progress("drawing figures while TeX runs")
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="survey-figures") as drawer:
+        drawn = drawer.submit(plan.draw)
+        return compile_pdf(work, MAIN_FILE, sources, extra_inputs=templates_read, progress=progress,
+                           locate_entry=locate_entry, arriving={f"{FIGURES_DIR}/{name}": drawn for name in files})
 
 
 def quality_gate(entries: object, master_tables: object, final: bool) -> list[Diagnostic]:

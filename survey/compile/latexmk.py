@@ -13,7 +13,8 @@ import os
 import re
 import shutil
 import subprocess
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
+from concurrent.futures import Future
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -99,22 +100,31 @@ def tex_environment(base: dict[str, str] | None = None) -> dict[str, str]:
 
 def compile_pdf(folder: Path, main: str, sources: Iterable[str], *, extra_inputs: Iterable[Path] = (),
                 progress: Progress = lambda message: None, locate_entry: EntryLocator = lambda entry_id: None,
-                force: bool = False, timeout: float | None = None) -> CompileResult:
+                force: bool = False, timeout: float | None = None,
+                arriving: Mapping[str, Future[None]] | None = None) -> CompileResult:
     """Build folder/survey.pdf from `sources` (file names relative to `folder`, `main` among them).
 
     latexmk and what it runs are stopped after `timeout` seconds (default: $SURVEY_TEX_TIMEOUT, else 30 minutes).
+
+    `arriving` names sources that are still being written (figures drawn while TeX runs): each file in `folder`
+    holds a stand-in of the same page sizes until its future completes. TeX lays the document out with the
+    stand-in; the final file replaces it in the staging folder on arrival, and a file that arrives after the last
+    pdflatex pass began gets one more pass, so the PDF is the one a build that waited would have made.
     """
     if timeout is None:
         timeout = _timeout_from_environment()
     import time
 
     names = sorted(set(sources))
-    digest = source_hash(folder, names, extra_inputs)
     pdf = folder / PDF_NAME
     hash_file = folder / HASH_FILE
-    if not force and pdf.is_file() and hash_file.is_file() and hash_file.read_text().strip() == digest:
-        progress("PDF is up to date (sources unchanged); TeX not run")
-        return CompileResult(True, pdf, ran_tex=False)
+    if arriving:
+        digest = ""  # not known before the files arrive; the PDF is built
+    else:
+        digest = source_hash(folder, names, extra_inputs)
+        if not force and pdf.is_file() and hash_file.is_file() and hash_file.read_text().strip() == digest:
+            progress("PDF is up to date (sources unchanged); TeX not run")
+            return CompileResult(True, pdf, ran_tex=False)
     if shutil.which("latexmk") is None:
         return CompileResult(False, None, False, [error(Location(str(folder / main)), "no-latexmk",
                                                         "latexmk is not installed",
@@ -123,7 +133,16 @@ def compile_pdf(folder: Path, main: str, sources: Iterable[str], *, extra_inputs
     _stage(folder, staging, names)
     started = time.monotonic()
     progress(f"running latexmk on {main} in {staging}")
-    returncode, transcript = _run_latexmk(staging, main, progress, timeout)
+    arrivals = _Arrivals(folder, staging, arriving or {})
+    returncode, transcript = _run_latexmk(staging, main, progress, timeout, arrivals.pass_started)
+    if returncode == 0 and arriving:
+        hash_file.unlink(missing_ok=True)  # until the files have arrived and the PDF is theirs
+        arrivals.wait()
+        if arrivals.late():
+            progress("a figure arrived after TeX's last pass: one more pass")
+            left = max(timeout - (time.monotonic() - started), 1.0)
+            returncode, transcript = _run_latexmk(staging, main, progress, left, lambda: None, force=True)
+        digest = source_hash(folder, names, extra_inputs)
     seconds = time.monotonic() - started
     if returncode is None:
         progress(f"TeX stopped after {timeout:.0f} s; {'the previous PDF is kept' if pdf.is_file() else 'no PDF'}")
@@ -206,12 +225,55 @@ def _stage(folder: Path, staging: Path, names: list[str]) -> None:
             target.write_bytes(data)
 
 
-def _run_latexmk(staging: Path, main: str, progress: Progress, timeout: float) -> tuple[int | None, str]:
-    """latexmk's exit status (None when it ran past `timeout` seconds and was stopped) and its output."""
+class _Arrivals:
+    """Sources written while TeX runs: each is copied into the staging folder when its future completes, and its
+    arrival is compared with the start of pdflatex's last pass."""
+
+    def __init__(self, folder: Path, staging: Path, arriving: Mapping[str, Future[None]]) -> None:
+        import functools
+        import threading
+
+        self._lock = threading.Lock()
+        self._folder, self._staging, self._futures = folder, staging, dict(arriving)
+        self._pass = 0  # pdflatex passes begun
+        self._arrived: dict[str, int] = {}  # name -> the number of passes begun when it arrived
+        for name, future in sorted(self._futures.items()):
+            future.add_done_callback(functools.partial(self._arrive, name))
+
+    def pass_started(self) -> None:
+        with self._lock:
+            self._pass += 1
+
+    def _arrive(self, name: str, future: Future[None]) -> None:
+        if future.cancelled() or future.exception() is not None:
+            return
+        target = self._staging / name
+        partial = target.with_name(target.name + ".part")
+        with self._lock:  # under the lock: a pass that begins now reads the new file
+            partial.write_bytes((self._folder / name).read_bytes())
+            os.replace(partial, target)  # a pass reading the stand-in keeps it; the next one opens this
+            self._arrived[name] = self._pass
+
+    def wait(self) -> None:
+        """Wait for every file; what stopped one from being written is raised here, as if written in this thread."""
+        for _, future in sorted(self._futures.items()):
+            future.result()
+
+    def late(self) -> bool:
+        """Whether a file arrived after pdflatex's last pass began, so that no pass has read it."""
+        with self._lock:
+            return any(passes >= self._pass for passes in self._arrived.values())
+
+
+def _run_latexmk(staging: Path, main: str, progress: Progress, timeout: float,
+                 pass_started: Callable[[], None] = lambda: None, force: bool = False) -> tuple[int | None, str]:
+    """latexmk's exit status (None when it ran past `timeout` seconds and was stopped) and its output.
+
+    `pass_started` is called as each pdflatex pass begins; `force` makes latexmk run pdflatex at least once."""
     import signal
     import threading
 
-    command = [*LATEXMK, main]
+    command = [*LATEXMK, *(["-g"] if force else []), main]
     lines: list[str] = []
     # TeX stays in survey's process group, so that Ctrl-C or a kill of the group stops it with survey.
     with subprocess.Popen(command, cwd=staging, env=tex_environment(), stdin=subprocess.DEVNULL,
@@ -234,6 +296,8 @@ def _run_latexmk(staging: Path, main: str, progress: Progress, timeout: float) -
                 lines.append(line)
                 match = re.match(r"^Run number (\d+) of rule '([^']+)'", line)
                 if match:
+                    if match.group(2) in ("pdflatex", "latex", "lualatex", "xelatex"):
+                        pass_started()
                     progress(f"  {match.group(2)} (run {match.group(1)})")
             returncode = run.wait()
         finally:

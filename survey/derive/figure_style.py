@@ -3,6 +3,7 @@ log-axis labels and the atomic save."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -34,6 +35,14 @@ class Figure:
     height_in: float
     wide: bool = True  # spans both columns of a two-column page
     page: int = 1  # the figure's page in its file
+
+
+@dataclass(frozen=True)
+class PlannedFigure:
+    """A figure before it is drawn: its record, known from the data alone, and the drawing of its page."""
+
+    figure: Figure
+    draw: Callable[[FigureBook], None]
 
 
 _SVG_METADATA = {"Date": None, "Creator": "survey"}  # no date: an SVG of the same data is byte-identical
@@ -77,6 +86,39 @@ class FigureBook:
             with rc_context(_RC):  # the fonts are embedded now, by the settings then in force (TrueType)
                 self._pages.close()
             self._partial.replace(self.path)
+
+
+def draw_planned(planned: list[PlannedFigure], folder: Path, fmt: str = "pdf") -> None:
+    """Draw the planned figures, in their order, into `folder` (created when missing)."""
+    folder.mkdir(parents=True, exist_ok=True)
+    book = FigureBook(folder, fmt)
+    for figure in planned:
+        figure.draw(book)
+    book.close()
+
+
+def blank_pdf(sizes: list[tuple[float, float]]) -> bytes:
+    """A PDF of blank pages of the given sizes (inches): what TeX reads in place of the figures while they are
+    drawn, since it needs only each page's size to lay the document out."""
+    objects = [b"<< /Type /Catalog /Pages 2 0 R >>",
+               b"<< /Type /Pages /Kids [" + b" ".join(b"%d 0 R" % (3 + i) for i in range(len(sizes)))
+               + b"] /Count %d >>" % len(sizes)]
+    objects += [b"<< /Type /Page /Parent 2 0 R /Resources << >> /MediaBox [0 0 %s %s] >>"
+                % (_pdf_number(width * 72), _pdf_number(height * 72)) for width, height in sizes]
+    data, offsets = bytearray(b"%PDF-1.4\n"), []
+    for number, body in enumerate(objects, start=1):
+        offsets.append(len(data))
+        data += b"%d 0 obj\n" % number + body + b"\nendobj\n"
+    xref = len(data)
+    data += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
+    data += b"".join(b"%010d 00000 n \n" % offset for offset in offsets)
+    data += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref)
+    return bytes(data)
+
+
+def _pdf_number(value: float) -> bytes:
+    """A number as matplotlib writes a page size: an integer when whole, else up to six decimals."""
+    return (b"%d" % value) if value == int(value) else (b"%.6f" % value).rstrip(b"0")
 
 
 def _plain_log_ticks(axes: Any) -> None:

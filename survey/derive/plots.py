@@ -6,6 +6,8 @@ Captions are plain text; the renderer escapes them and cites the entry ids liste
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -14,26 +16,49 @@ from survey.derive.figure_style import Figure
 if TYPE_CHECKING:
     from survey.derive.trends import Trends
 
-__all__ = ["Figure", "write_figures"]
+__all__ = ["Figure", "FigurePlan", "plan_figures", "write_figures"]
 
 
-def write_figures(trends: Trends, folder: Path, cache: Path | None = None) -> list[Figure]:
-    """Write every trend figure that has data into `folder` (created when missing); in a fixed order.
+@dataclass(frozen=True)
+class FigurePlan:
+    """The figures of a build, known before any is drawn, and how to draw them (None when they were copied from
+    the cache): the LaTeX can be written, and TeX started, while they are drawn."""
+
+    figures: list[Figure]
+    draw: Callable[[], None] | None
+
+
+def plan_figures(trends: Trends, folder: Path, cache: Path | None = None) -> FigurePlan:
+    """Every trend figure that has data, in a fixed order, for `folder` (created when missing).
 
     Figures are a deterministic function of the trends, the figure modules and matplotlib's version, so with a
     `cache` folder the figures of identical inputs are copied from an earlier build instead of drawn again
-    (drawing and embedding fonts takes most of a second).
+    (drawing and embedding fonts takes most of a second); drawing them stores them there.
     """
-    from survey.derive.trends import write_trend_figures
+    from survey.derive.figure_style import draw_planned
+    from survey.derive.trends import plan_trend_figures
 
     folder.mkdir(parents=True, exist_ok=True)
     stored = cache / _figures_key(trends) if cache is not None else None
     if stored is not None and (remembered := _remembered_figures(stored, folder)) is not None:
-        return remembered
-    figures = write_trend_figures(trends, folder)
-    if stored is not None:
-        _remember_figures(stored, folder, figures)
-    return figures
+        return FigurePlan(remembered, None)
+    planned = plan_trend_figures(trends)
+    figures = [p.figure for p in planned]
+
+    def draw() -> None:
+        draw_planned(planned, folder)
+        if stored is not None:
+            _remember_figures(stored, folder, figures)
+
+    return FigurePlan(figures, draw)
+
+
+def write_figures(trends: Trends, folder: Path, cache: Path | None = None) -> list[Figure]:
+    """Write every trend figure that has data into `folder` (see plan_figures)."""
+    plan = plan_figures(trends, folder, cache)
+    if plan.draw is not None:
+        plan.draw()
+    return plan.figures
 
 
 _FIGURE_SETS_KEPT = 8  # figure sets of the latest inputs kept in the cache (both venues, a few edits back)

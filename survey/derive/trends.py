@@ -15,7 +15,15 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from survey.derive.figure_style import _RC, Figure, FigureBook, _plain_log_ticks
+from survey.derive.figure_style import (
+    _RC,
+    FIGURES_FILE,
+    Figure,
+    FigureBook,
+    PlannedFigure,
+    _plain_log_ticks,
+    draw_planned,
+)
 from survey.derive.synthesis import _designs
 
 if TYPE_CHECKING:
@@ -108,137 +116,145 @@ def _axes(width: float, height: float) -> tuple[Any, Any]:
     return figure, figure.add_subplot(1, 1, 1)
 
 
-def works_per_year_figure(trends: Trends, book: FigureBook) -> Figure | None:
+def works_per_year_figure(trends: Trends) -> PlannedFigure | None:
     counts = trends.per_year()
     years = sorted({y for c in counts.values() for y in c})
     families = [f for f in trends.families if counts[f]]
     if not years:
         return None
-    from matplotlib import rc_context
-
     colours = _colours(trends.families)
-    with rc_context(_RC):
-        figure, axes = _axes(COLUMN_IN, 2.2)
-        bottom = [0] * len(years)
-        for family in families:
-            heights = [counts[family][y] for y in years]
-            axes.bar(range(len(years)), heights, bottom=bottom, color=colours[family], edgecolor="black",
-                     linewidth=0.4, label=family)
-            bottom = [b + h for b, h in zip(bottom, heights)]
-        axes.set_xticks(range(len(years)))
-        axes.set_xticklabels([str(y) for y in years])
-        axes.set_ylabel("Works")
-        axes.legend(frameon=False, loc="upper left")
-        figure.tight_layout()
-        file_name, page = book.save(figure, "works-per-year")
+
+    def draw(book: FigureBook) -> None:
+        from matplotlib import rc_context
+
+        with rc_context(_RC):
+            figure, axes = _axes(COLUMN_IN, 2.2)
+            bottom = [0] * len(years)
+            for family in families:
+                heights = [counts[family][y] for y in years]
+                axes.bar(range(len(years)), heights, bottom=bottom, color=colours[family], edgecolor="black",
+                         linewidth=0.4, label=family)
+                bottom = [b + h for b, h in zip(bottom, heights)]
+            axes.set_xticks(range(len(years)))
+            axes.set_xticklabels([str(y) for y in years])
+            axes.set_ylabel("Works")
+            axes.legend(frameon=False, loc="upper left")
+            figure.tight_layout()
+            book.save(figure, "works-per-year")
     total = sum(sum(c.values()) for c in counts.values())
     caption = (f"Works of the knowledge base per year, by the architecture class each is listed under ({total} "
                "works with a class and a year; the class sections count the same works).")
     ids = sorted(w.entry_id for w in trends.works if w.family and w.year)
-    return Figure("works-per-year", file_name, caption, ids, COLUMN_IN, 2.2, wide=False, page=page)
+    return PlannedFigure(Figure("works-per-year", "", caption, ids, COLUMN_IN, 2.2, wide=False), draw)
 
 
-def speedup_by_baseline_figure(trends: Trends, book: FigureBook) -> Figure | None:
+def speedup_by_baseline_figure(trends: Trends) -> PlannedFigure | None:
     points = [(label, value, w) for w in trends.works for label, value in w.speedups]
     if not points:
         return None
-    from matplotlib import rc_context
-
     classes = sorted({p[0] for p in points}, key=lambda c: (-sum(1 for p in points if p[0] == c), c))
     colours = _colours(trends.families)
-    with rc_context(_RC):
-        figure, axes = _axes(COLUMN_IN, 2.6)
-        for x, label in enumerate(classes):
-            group = sorted((p for p in points if p[0] == label), key=lambda p: (-p[1], p[2].entry_id))
-            for offset, (_, value, work) in enumerate(group):
-                dx = (offset % 5 - 2) * 0.08
-                axes.scatter(x + dx, value, s=14, color=colours.get(work.family or "", "#BBBBBB"),
-                             edgecolor="black", linewidth=0.3, marker="o" if work.measured else "^", zorder=3)
-                if offset < 2:
-                    axes.annotate(work.name, (x + dx, value), xytext=(3, 0), textcoords="offset points",
-                                  fontsize=5, va="center")
-        axes.set_yscale("log")
-        axes.axhline(1.0, color="black", linewidth=0.5)
-        _plain_log_ticks(axes)
-        axes.set_xticks(range(len(classes)))
-        axes.set_xticklabels(classes)
-        axes.set_xlim(-0.6, len(classes) - 0.2)
-        axes.set_xlabel("Baseline hardware class")
-        axes.set_ylabel("Reported speedup (x, log)")
-        handles = [axes.scatter([], [], s=14, color=colours[f], edgecolor="black", linewidth=0.3, label=f)
-                   for f in trends.families if any(w.family == f and w.speedups for w in trends.works)]
-        axes.legend(handles=handles, frameon=False, loc="upper right", fontsize=5)
-        figure.tight_layout()
-        file_name, page = book.save(figure, "speedup-by-baseline")
+
+    def draw(book: FigureBook) -> None:
+        from matplotlib import rc_context
+
+        with rc_context(_RC):
+            figure, axes = _axes(COLUMN_IN, 2.6)
+            for x, label in enumerate(classes):
+                group = sorted((p for p in points if p[0] == label), key=lambda p: (-p[1], p[2].entry_id))
+                for offset, (_, value, work) in enumerate(group):
+                    dx = (offset % 5 - 2) * 0.08
+                    axes.scatter(x + dx, value, s=14, color=colours.get(work.family or "", "#BBBBBB"),
+                                 edgecolor="black", linewidth=0.3, marker="o" if work.measured else "^", zorder=3)
+                    if offset < 2:
+                        axes.annotate(work.name, (x + dx, value), xytext=(3, 0), textcoords="offset points",
+                                      fontsize=5, va="center")
+            axes.set_yscale("log")
+            axes.axhline(1.0, color="black", linewidth=0.5)
+            _plain_log_ticks(axes)
+            axes.set_xticks(range(len(classes)))
+            axes.set_xticklabels(classes)
+            axes.set_xlim(-0.6, len(classes) - 0.2)
+            axes.set_xlabel("Baseline hardware class")
+            axes.set_ylabel("Reported speedup (x, log)")
+            handles = [axes.scatter([], [], s=14, color=colours[f], edgecolor="black", linewidth=0.3, label=f)
+                       for f in trends.families if any(w.family == f and w.speedups for w in trends.works)]
+            axes.legend(handles=handles, frameon=False, loc="upper right", fontsize=5)
+            figure.tight_layout()
+            book.save(figure, "speedup-by-baseline")
     caption = ("Reported speedups grouped by the hardware class of their baseline, each work's highest value per "
                "class; colour: architecture class; circles measured, triangles simulated. Values hold under each "
                "work's own models and conditions.")
     ids = sorted({p[2].entry_id for p in points})
-    return Figure("speedup-by-baseline", file_name, caption, ids, COLUMN_IN, 2.6, wide=False, page=page)
+    return PlannedFigure(Figure("speedup-by-baseline", "", caption, ids, COLUMN_IN, 2.6, wide=False), draw)
 
 
-def efficiency_vs_node_figure(trends: Trends, book: FigureBook) -> Figure | None:
+def efficiency_vs_node_figure(trends: Trends) -> PlannedFigure | None:
     points = [w for w in trends.works if w.efficiency and w.node_nm]
     if not points:
         return None
-    from matplotlib import rc_context
-
     memories = sorted({w.memory or "not stated" for w in points})
     colours = _colours(memories)
-    with rc_context(_RC):
-        figure, axes = _axes(COLUMN_IN, 2.4)
-        for work in sorted(points, key=lambda w: w.entry_id):
-            axes.scatter(work.node_nm, work.efficiency, s=16, color=colours[work.memory or "not stated"],
-                         edgecolor="black", linewidth=0.3, marker="o" if work.measured else "^", zorder=3)
-            axes.annotate(work.name, (work.node_nm, work.efficiency), xytext=(3, 2), textcoords="offset points",
-                          fontsize=5)
-        axes.set_xscale("log")
-        axes.set_yscale("log")
-        _plain_log_ticks(axes)
-        axes.invert_xaxis()
-        axes.set_xlabel("Technology node (nm, log)")
-        axes.set_ylabel("Energy efficiency (TOPS/W, log)")
-        handles = [axes.scatter([], [], s=16, color=colours[m], edgecolor="black", linewidth=0.3, label=m)
-                   for m in memories]
-        axes.legend(handles=handles, frameon=False, fontsize=5, loc="lower right")
-        figure.tight_layout()
-        file_name, page = book.save(figure, "efficiency-vs-node")
+
+    def draw(book: FigureBook) -> None:
+        from matplotlib import rc_context
+
+        with rc_context(_RC):
+            figure, axes = _axes(COLUMN_IN, 2.4)
+            for work in sorted(points, key=lambda w: w.entry_id):
+                axes.scatter(work.node_nm, work.efficiency, s=16, color=colours[work.memory or "not stated"],
+                             edgecolor="black", linewidth=0.3, marker="o" if work.measured else "^", zorder=3)
+                axes.annotate(work.name, (work.node_nm, work.efficiency), xytext=(3, 2), textcoords="offset points",
+                              fontsize=5)
+            axes.set_xscale("log")
+            axes.set_yscale("log")
+            _plain_log_ticks(axes)
+            axes.invert_xaxis()
+            axes.set_xlabel("Technology node (nm, log)")
+            axes.set_ylabel("Energy efficiency (TOPS/W, log)")
+            handles = [axes.scatter([], [], s=16, color=colours[m], edgecolor="black", linewidth=0.3, label=m)
+                       for m in memories]
+            axes.legend(handles=handles, frameon=False, fontsize=5, loc="lower right")
+            figure.tight_layout()
+            book.save(figure, "efficiency-vs-node")
     caption = ("Best reported energy efficiency against technology node, coloured by memory technology; circles "
                "measured on silicon, triangles simulated. Precision differs between the points.")
-    return Figure("efficiency-vs-node", file_name, caption, sorted(w.entry_id for w in points),
-                  COLUMN_IN, 2.4, wide=False, page=page)
+    return PlannedFigure(Figure("efficiency-vs-node", "", caption, sorted(w.entry_id for w in points),
+                  COLUMN_IN, 2.4, wide=False), draw)
 
 
-def operators_map_figure(trends: Trends, book: FigureBook) -> Figure | None:
+def operators_map_figure(trends: Trends) -> PlannedFigure | None:
     works = sorted((w for w in trends.works if w.operators),
                    key=lambda w: (trends.families.index(w.family) if w.family in trends.families else 99,
                                   w.year or 0, w.name.lower()))
     if not works:
         return None
     operators = [o for o in trends.operators if any(o in w.operators for w in works)]
-    from matplotlib import rc_context
-
     width = 7.0  # the full text width: one column per work, names upright
     height = 2.6
-    with rc_context(_RC):
-        figure, axes = _axes(width, height)
-        for x, work in enumerate(works):
-            for y, op in enumerate(operators):
-                if op in work.operators:
-                    axes.add_patch(_square(x, y))
-        axes.set_xlim(-0.5, len(works) - 0.5)
-        axes.set_ylim(len(operators) - 0.5, -0.5)
-        axes.set_yticks(range(len(operators)))
-        axes.set_yticklabels(operators)
-        axes.set_xticks(range(len(works)))
-        axes.set_xticklabels([w.name for w in works], rotation=90, fontsize=4 if len(works) > 40 else 5)
-        axes.set_aspect("auto")
-        axes.grid(False)
-        figure.tight_layout()
-        file_name, page = book.save(figure, "operators-in-memory")
+
+    def draw(book: FigureBook) -> None:
+        from matplotlib import rc_context
+
+        with rc_context(_RC):
+            figure, axes = _axes(width, height)
+            for x, work in enumerate(works):
+                for y, op in enumerate(operators):
+                    if op in work.operators:
+                        axes.add_patch(_square(x, y))
+            axes.set_xlim(-0.5, len(works) - 0.5)
+            axes.set_ylim(len(operators) - 0.5, -0.5)
+            axes.set_yticks(range(len(operators)))
+            axes.set_yticklabels(operators)
+            axes.set_xticks(range(len(works)))
+            axes.set_xticklabels([w.name for w in works], rotation=90, fontsize=4 if len(works) > 40 else 5)
+            axes.set_aspect("auto")
+            axes.grid(False)
+            figure.tight_layout()
+            book.save(figure, "operators-in-memory")
     caption = ("Which operators each design runs in or beside memory (works that record them, by class and year).")
-    return Figure("operators-in-memory", file_name, caption, sorted(w.entry_id for w in works),
-                  width, height, wide=True, page=page)
+    return PlannedFigure(Figure("operators-in-memory", "", caption, sorted(w.entry_id for w in works),
+                  width, height, wide=True), draw)
 
 
 _HARDWARE_MARKERS = ("o", "s", "D", "v")  # by the order of the measured methods in the taxonomy
@@ -250,15 +266,13 @@ def silicon_timeline(trends: Trends) -> list[TrendWork]:
     return sorted((w for w in trends.works if w.hardware and w.year), key=lambda w: (w.year, w.name.lower()))
 
 
-def silicon_timeline_figure(trends: Trends, book: FigureBook) -> Figure | None:
+def silicon_timeline_figure(trends: Trends) -> PlannedFigure | None:
     """Measured designs by year, each a marker (shape: silicon, product, FPGA) coloured by memory and its name."""
     import textwrap
 
     works = silicon_timeline(trends)
     if not works:
         return None
-    from matplotlib import rc_context
-    from matplotlib.lines import Line2D
 
     first, last = works[0].year or 0, works[-1].year or 0
     years = list(range(first, last + 1))
@@ -279,36 +293,41 @@ def silicon_timeline_figure(trends: Trends, book: FigureBook) -> Figure | None:
     width = 7.0 if wide else COLUMN_IN
     depth = max(lines.values())
     height = 0.75 + depth * 0.075
-    with rc_context(_RC):
-        figure, axes = _axes(width, height)
-        for work, x, y, label in placed:
-            memory = work.memory or "not stated"
-            axes.scatter(x - 0.38, y + 0.5, s=9, marker=markers.get(kind[work.entry_id], "o"), color=colours[memory],
-                         edgecolor="black", linewidth=0.3, zorder=3, clip_on=False)
-            axes.text(x - 0.3, y, label, fontsize=4.5, va="top", ha="left", linespacing=1.0)
-        axes.set_xlim(-0.5, len(years) - 0.5)
-        axes.set_ylim(depth + 0.2, -0.3)
-        axes.set_xticks(range(len(years)))
-        axes.set_xticklabels([str(y) for y in years])
-        axes.xaxis.tick_top()
-        axes.set_yticks([])
-        for x in range(1, len(years)):
-            axes.axvline(x - 0.5, color="#BBBBBB", linewidth=0.4)
-        for side in ("left", "right", "bottom"):
-            axes.spines[side].set_visible(False)
-        handles = [Line2D([], [], marker="o", linestyle="none", markersize=3.5, color=colours[m],
-                          markeredgecolor="black", markeredgewidth=0.3, label=m) for m in memories]
-        handles += [Line2D([], [], marker=markers.get(k, "o"), linestyle="none", markersize=3.5, color="white",
-                           markeredgecolor="black", markeredgewidth=0.4, label=k) for k in kinds]
-        figure.legend(handles=handles, loc="lower center", ncol=min(len(handles), 5), frameon=False, fontsize=5,
-                      handletextpad=0.2, columnspacing=0.8)
-        figure.subplots_adjust(left=0.02, right=0.98, top=1 - 0.22 / height, bottom=0.42 / height + 0.02)
-        file_name, page = book.save(figure, "silicon-timeline")
+
+    def draw(book: FigureBook) -> None:
+        from matplotlib import rc_context
+        from matplotlib.lines import Line2D
+
+        with rc_context(_RC):
+            figure, axes = _axes(width, height)
+            for work, x, y, label in placed:
+                memory = work.memory or "not stated"
+                axes.scatter(x - 0.38, y + 0.5, s=9, marker=markers.get(kind[work.entry_id], "o"), color=colours[memory],
+                             edgecolor="black", linewidth=0.3, zorder=3, clip_on=False)
+                axes.text(x - 0.3, y, label, fontsize=4.5, va="top", ha="left", linespacing=1.0)
+            axes.set_xlim(-0.5, len(years) - 0.5)
+            axes.set_ylim(depth + 0.2, -0.3)
+            axes.set_xticks(range(len(years)))
+            axes.set_xticklabels([str(y) for y in years])
+            axes.xaxis.tick_top()
+            axes.set_yticks([])
+            for x in range(1, len(years)):
+                axes.axvline(x - 0.5, color="#BBBBBB", linewidth=0.4)
+            for side in ("left", "right", "bottom"):
+                axes.spines[side].set_visible(False)
+            handles = [Line2D([], [], marker="o", linestyle="none", markersize=3.5, color=colours[m],
+                              markeredgecolor="black", markeredgewidth=0.3, label=m) for m in memories]
+            handles += [Line2D([], [], marker=markers.get(k, "o"), linestyle="none", markersize=3.5, color="white",
+                               markeredgecolor="black", markeredgewidth=0.4, label=k) for k in kinds]
+            figure.legend(handles=handles, loc="lower center", ncol=min(len(handles), 5), frameon=False, fontsize=5,
+                          handletextpad=0.2, columnspacing=0.8)
+            figure.subplots_adjust(left=0.02, right=0.98, top=1 - 0.22 / height, bottom=0.42 / height + 0.02)
+            book.save(figure, "silicon-timeline")
     caption = (f"Timeline of the {len(works)} designs measured on hardware, by year: fabricated chips and macros, "
                "commercial products and FPGA prototypes (marker shape), coloured by memory technology; the class "
                "sections count the same works as measured.")
-    return Figure("silicon-timeline", file_name, caption, sorted(w.entry_id for w in works),
-                  width, height, wide=wide, page=page)
+    return PlannedFigure(Figure("silicon-timeline", "", caption, sorted(w.entry_id for w in works),
+                  width, height, wide=wide), draw)
 
 
 def _square(x: int, y: int) -> Any:
@@ -317,16 +336,25 @@ def _square(x: int, y: int) -> Any:
     return Rectangle((x - 0.4, y - 0.4), 0.8, 0.8, facecolor="#4477AA", edgecolor="black", linewidth=0.3)
 
 
+def plan_trend_figures(trends: Trends, fmt: str = "pdf") -> list[PlannedFigure]:
+    """Every trend figure that has data, in a fixed order, before anything is drawn: its record (file, page,
+    size, caption) and how to draw it. For the paper the figures are the pages of one PDF (see FigureBook); for
+    the website (`fmt` 'svg') one SVG file each."""
+    import dataclasses
+
+    planned = [p for p in (works_per_year_figure(trends), speedup_by_baseline_figure(trends),
+                           efficiency_vs_node_figure(trends), operators_map_figure(trends),
+                           silicon_timeline_figure(trends)) if p is not None]
+    placed = [dataclasses.replace(p.figure, file_name=f"{p.figure.name}.svg" if fmt == "svg" else FIGURES_FILE,
+                                  page=1 if fmt == "svg" else page) for page, p in enumerate(planned, start=1)]
+    return [PlannedFigure(figure, p.draw) for figure, p in zip(placed, planned)]
+
+
 def write_trend_figures(trends: Trends, folder: Path, fmt: str = "pdf") -> list[Figure]:
-    """Every trend figure that has data: as the pages of one PDF in `folder` for the paper (see FigureBook), or one
-    SVG file each for the website (`fmt` 'svg')."""
-    folder.mkdir(parents=True, exist_ok=True)
-    book = FigureBook(folder, fmt)
-    drawn = (works_per_year_figure(trends, book), speedup_by_baseline_figure(trends, book),
-             efficiency_vs_node_figure(trends, book), operators_map_figure(trends, book),
-             silicon_timeline_figure(trends, book))
-    book.close()
-    return [f for f in drawn if f is not None]
+    """Draw every trend figure that has data into `folder` (see plan_trend_figures)."""
+    planned = plan_trend_figures(trends, fmt)
+    draw_planned(planned, folder, fmt)
+    return [p.figure for p in planned]
 
 
 def figure_counts(trends: Trends) -> dict[str, int]:

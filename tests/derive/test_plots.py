@@ -101,7 +101,7 @@ def test_figures_of_identical_inputs_come_from_the_cache_and_new_data_draws_agai
     def refuse(*_: Any) -> None:
         raise AssertionError("drew a figure the cache holds")
 
-    monkeypatch.setattr(trends, "write_trend_figures", refuse)
+    monkeypatch.setattr(trends, "plan_trend_figures", refuse)
     again = write_figures(trends_of(tmp_path / "kb"), tmp_path / "second", cache=tmp_path / "cache")
     assert again == drawn
     for figure in drawn:
