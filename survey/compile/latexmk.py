@@ -225,6 +225,12 @@ def _stage(folder: Path, staging: Path, names: list[str]) -> None:
             target.write_bytes(data)
 
 
+# How long before its start was noticed a pass may already have read a file. A pass's start is noticed when this
+# process reads latexmk's "Run number" line, which may lag (the figures' thread holds the interpreter for a few
+# milliseconds at a time); TeX reads no figure before it has loaded the class and fonts, well over this margin.
+_PASS_NOTICE_MARGIN_SECONDS = 0.25
+
+
 class _Arrivals:
     """Sources written while TeX runs: each is copied into the staging folder when its future completes, and its
     arrival is compared with the start of pdflatex's last pass."""
@@ -235,34 +241,44 @@ class _Arrivals:
 
         self._lock = threading.Lock()
         self._folder, self._staging, self._futures = folder, staging, dict(arriving)
-        self._pass = 0  # pdflatex passes begun
-        self._arrived: dict[str, int] = {}  # name -> the number of passes begun when it arrived
+        self._last_pass = float("-inf")  # when the last pdflatex pass was noticed to begin (time.monotonic)
+        self._arrived: dict[str, float] = {}  # name -> when it was in place in the staging folder
+        self._handled = {name: threading.Event() for name in self._futures}  # its callback has finished
         for name, future in sorted(self._futures.items()):
             future.add_done_callback(functools.partial(self._arrive, name))
 
     def pass_started(self) -> None:
+        import time
+
         with self._lock:
-            self._pass += 1
+            self._last_pass = time.monotonic()
 
     def _arrive(self, name: str, future: Future[None]) -> None:
-        if future.cancelled() or future.exception() is not None:
-            return
-        target = self._staging / name
-        partial = target.with_name(target.name + ".part")
-        with self._lock:  # under the lock: a pass that begins now reads the new file
+        import time
+
+        try:
+            if future.cancelled() or future.exception() is not None:
+                return
+            target = self._staging / name
+            partial = target.with_name(target.name + ".part")
             partial.write_bytes((self._folder / name).read_bytes())
-            os.replace(partial, target)  # a pass reading the stand-in keeps it; the next one opens this
-            self._arrived[name] = self._pass
+            os.replace(partial, target)  # a pass reading the stand-in keeps it; the next one opens this file
+            with self._lock:
+                self._arrived[name] = time.monotonic()
+        finally:
+            self._handled[name].set()
 
     def wait(self) -> None:
         """Wait for every file; what stopped one from being written is raised here, as if written in this thread."""
-        for _, future in sorted(self._futures.items()):
+        for name, future in sorted(self._futures.items()):
             future.result()
+            self._handled[name].wait()  # the callback runs after the future's waiters are woken
 
     def late(self) -> bool:
-        """Whether a file arrived after pdflatex's last pass began, so that no pass has read it."""
+        """Whether a file arrived after pdflatex's last pass may have read its stand-in (see the margin above)."""
         with self._lock:
-            return any(passes >= self._pass for passes in self._arrived.values())
+            return any(arrived > self._last_pass - _PASS_NOTICE_MARGIN_SECONDS
+                       for arrived in self._arrived.values())
 
 
 def _run_latexmk(staging: Path, main: str, progress: Progress, timeout: float,

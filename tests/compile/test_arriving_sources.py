@@ -65,6 +65,7 @@ def _compile_with_arrival(tmp_path: Path, when: str) -> tuple[bytes, list[str]]:
     names = _sources(folder, blank_pdf([SIZE]))
     arrived: Future[None] = Future()
     messages: list[str] = []
+    timers: list[threading.Timer] = []
 
     def arrive() -> None:
         (folder / "figures" / "plot.pdf").write_bytes(_figure_pdf())
@@ -72,8 +73,9 @@ def _compile_with_arrival(tmp_path: Path, when: str) -> tuple[bytes, list[str]]:
 
     def progress(message: str) -> None:
         messages.append(message)
-        if when == "first-pass" and message.strip() == "pdflatex (run 1)":
-            threading.Timer(0.05, arrive).start()
+        if when == "first-pass" and message.strip() == "pdflatex (run 1)" and not timers:
+            timers.append(threading.Timer(0.05, arrive))  # once: an extra pass prints "run 1" again
+            timers[0].start()
 
     if when == "before":
         arrive()
@@ -101,7 +103,10 @@ def test_the_pdf_is_the_same_whenever_the_figure_arrives(tmp_path: Path, when: s
     text = subprocess.run(["pdftotext", "-", "-"], input=pdf, capture_output=True, check=True).stdout
     assert b"FIGURETEXT" in text
     late = any("one more pass" in m for m in messages)
-    assert late == (when == "after")
+    if when == "after":
+        assert late  # no pass of latexmk's own read the figure
+    if when == "before":
+        assert not late
 
 
 @needs_tex
