@@ -197,6 +197,7 @@ def efficiency_vs_node_figure(trends: Trends, book: FigureBook) -> Figure | None
         _plain_log_ticks(axes)
         _plain_log_ticks(axes, "x")
         axes.invert_xaxis()
+        axes.margins(x=0.06, y=0.1)  # room above the highest point for its name
         axes.autoscale_view()
         to_axes = axes.transData + axes.transAxes.inverted()
         for work in sorted(points, key=lambda w: w.entry_id):
@@ -289,14 +290,17 @@ def silicon_timeline_figure(trends: Trends, book: FigureBook) -> Figure | None:
     style = book.style
     width = style.wide_in if wide else style.column_in
     depth = max(lines.values())
-    height = 0.75 + depth * 0.075
+    # a label's line of _TIMELINE_CHARS must fit in its year's column (about 0.7 of it; a letter is about half
+    # the size wide); the height follows the size (0.075 in a line at 4.5 pt)
+    size = round(min(0.9 * style.note_pt, 0.7 * width * 72 / len(years) / (0.5 * _TIMELINE_CHARS)), 1)
+    height = 0.75 + depth * 0.075 * size / 4.5
     with rc_context(style.rc()):
         figure, axes = _axes(width, height)
         for work, x, y, label in placed:
             memory = work.memory or "not stated"
             axes.scatter(x - 0.38, y + 0.5, s=9, marker=markers.get(kind[work.entry_id], "o"), color=colours[memory],
                          edgecolor="black", linewidth=0.3, zorder=3, clip_on=False)
-            axes.text(x - 0.3, y, label, fontsize=0.9 * style.note_pt, va="top", ha="left", linespacing=1.0)
+            axes.text(x - 0.3, y, label, fontsize=size, va="top", ha="left", linespacing=1.0)
         axes.set_xlim(-0.5, len(years) - 0.5)
         axes.set_ylim(depth + 0.2, -0.3)
         axes.set_xticks(range(len(years)))
