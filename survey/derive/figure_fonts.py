@@ -62,7 +62,7 @@ def find_body_font(venue: str, kpsewhich: str = "kpsewhich") -> tuple[FontSource
                               "install the TeX fonts that scripts/setup installs (texlive-fonts-extra)")]
     digest = hashlib.sha256(data)
     digest.update(Path(__file__).read_bytes())
-    from fontTools import version as fonttools_version
+    from fontTools import version as fonttools_version  # type: ignore[import-untyped]
 
     digest.update(fonttools_version.encode())
     return FontSource(found, digest.hexdigest()[:32]), []
@@ -124,12 +124,12 @@ def _cached_truetype(source: FontSource, cache: Path) -> Path | None:
 def _is_truetype(data: bytes) -> bool:
     import io
 
-    from fontTools.ttLib import TTFont
+    from fontTools.ttLib import TTFont  # type: ignore[import-untyped]
 
     try:
         font = TTFont(io.BytesIO(data), lazy=True)
         return font.sfntVersion == "\0\1\0\0" and "glyf" in font and "cmap" in font and bool(font.getBestCmap())
-    except Exception:  # a damaged file may fail anywhere in fontTools' parser, not only with TTLibError
+    except Exception:  # noqa: BLE001 (a damaged file may fail anywhere in fontTools' parser, not only TTLibError)
         return False
 
 
@@ -157,10 +157,10 @@ def truetype_from_opentype(source: Path, characters: frozenset[int] = LATIN) -> 
     of `characters`, no hinting and no layout tables; the same input gives the same bytes."""
     import io
 
-    from fontTools.fontBuilder import FontBuilder
-    from fontTools.pens.cu2quPen import Cu2QuPen
-    from fontTools.pens.ttGlyphPen import TTGlyphPen
-    from fontTools.ttLib import TTFont
+    from fontTools.fontBuilder import FontBuilder  # type: ignore[import-untyped]
+    from fontTools.pens.cu2quPen import Cu2QuPen  # type: ignore[import-untyped]
+    from fontTools.pens.ttGlyphPen import TTGlyphPen  # type: ignore[import-untyped]
+    from fontTools.ttLib import TTFont  # type: ignore[import-untyped]
 
     font = TTFont(source, lazy=True)
     cmap = {code: glyph for code, glyph in font.getBestCmap().items() if code in characters}

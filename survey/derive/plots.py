@@ -30,7 +30,7 @@ def write_figures(trends: Trends, folder: Path, cache: Path | None = None, venue
     earlier build instead of drawn again (drawing and embedding fonts takes most of a second); the converted font
     is kept beside it, in `cache`'s sibling folder 'fonts'.
     """
-    from survey.derive.figure_fonts import find_body_font, figure_font
+    from survey.derive.figure_fonts import figure_font, find_body_font
     from survey.derive.figure_style import SITE_STYLE, venue_style
     from survey.derive.trends import write_trend_figures
 
