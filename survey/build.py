@@ -211,7 +211,9 @@ def _build_locked(root: Path, venue: str, out: Path, pdf: bool, final: bool,
     work = out / WORK_DIR
     work.mkdir(parents=True, exist_ok=True)
     progress("drawing figures")
-    figures = write_figures(trends, work / FIGURES_DIR, cache=root / CACHE_DIR / "figures")
+    figure_warnings: list[Diagnostic] = []  # the venue's body font missing: the figures are in DejaVu Sans
+    figures = write_figures(trends, work / FIGURES_DIR, cache=root / CACHE_DIR / "figures", venue=venue,
+                            warnings=figure_warnings)
     progress(f"rendering LaTeX for {venue}")
     escaper = Escaper(detect_charset())
     releases = load_releases(root)  # for the paper's revision history
@@ -235,6 +237,7 @@ def _build_locked(root: Path, venue: str, out: Path, pdf: bool, final: bool,
     # The author list's warnings that `survey check` reports too (a country missing) are printed once.
     diagnostics = list(dict.fromkeys([d for d in checked.diagnostics if not d.is_error] + list(authors.diagnostics)))
     diagnostics += [d for d in outline_problems + scope_problems if not d.is_error] + placeholders + quality
+    diagnostics += figure_warnings
     diagnostics += [_render_warning(message, Location(str(out / MAIN_FILE))) for message in document.warnings]
     if not pdf:
         inputs_file.unlink(missing_ok=True)  # the PDF no longer matches the sources beside it: rebuild it next time

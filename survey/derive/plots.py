@@ -12,25 +12,38 @@ from typing import TYPE_CHECKING
 from survey.derive.figure_style import Figure
 
 if TYPE_CHECKING:
+    from survey.derive.figure_fonts import FontSource
     from survey.derive.trends import Trends
+    from survey.report.diagnostics import Diagnostic
 
 __all__ = ["Figure", "write_figures"]
 
 
-def write_figures(trends: Trends, folder: Path, cache: Path | None = None) -> list[Figure]:
+def write_figures(trends: Trends, folder: Path, cache: Path | None = None, venue: str | None = None,
+                  warnings: list[Diagnostic] | None = None) -> list[Figure]:
     """Write every trend figure that has data into `folder` (created when missing); in a fixed order.
 
-    Figures are a deterministic function of the trends, the figure modules and matplotlib's version, so with a
-    `cache` folder the figures of identical inputs are copied from an earlier build instead of drawn again
-    (drawing and embedding fonts takes most of a second).
+    With a `venue` ('todaes', 'tcad') the figures are drawn in its body font at its sizes (see figure_fonts and
+    figure_style.venue_style); when the TeX installation lacks that font they are drawn in DejaVu Sans and a
+    warning is appended to `warnings`. Figures are a deterministic function of the trends, the font, the figure
+    modules and matplotlib's version, so with a `cache` folder the figures of identical inputs are copied from an
+    earlier build instead of drawn again (drawing and embedding fonts takes most of a second); the converted font
+    is kept beside it, in `cache`'s sibling folder 'fonts'.
     """
+    from survey.derive.figure_fonts import figure_font, find_body_font
+    from survey.derive.figure_style import SITE_STYLE, venue_style
     from survey.derive.trends import write_trend_figures
 
     folder.mkdir(parents=True, exist_ok=True)
-    stored = cache / _figures_key(trends) if cache is not None else None
+    source, problems = find_body_font(venue) if venue is not None else (None, [])
+    if warnings is not None:
+        warnings.extend(problems)
+    stored = cache / _figures_key(trends, venue, source) if cache is not None else None
     if stored is not None and (remembered := _remembered_figures(stored, folder)) is not None:
         return remembered
-    figures = write_trend_figures(trends, folder)
+    with figure_font(source, cache.parent / "fonts" if cache is not None else None) as font:
+        style = venue_style(venue, font.family) if venue is not None else SITE_STYLE
+        figures = write_trend_figures(trends, folder, style=style)
     if stored is not None:
         _remember_figures(stored, folder, figures)
     return figures
@@ -39,13 +52,14 @@ def write_figures(trends: Trends, folder: Path, cache: Path | None = None) -> li
 _FIGURE_SETS_KEPT = 8  # figure sets of the latest inputs kept in the cache (both venues, a few edits back)
 
 
-def _figures_key(trends: Trends) -> str:
+def _figures_key(trends: Trends, venue: str | None, font: FontSource | None) -> str:
     import hashlib
     from importlib.metadata import version
 
     digest = hashlib.sha256()
-    for module in ("plots.py", "trends.py", "figure_style.py"):
+    for module in ("plots.py", "trends.py", "figure_style.py", "figure_fonts.py"):
         digest.update((Path(__file__).parent / module).read_bytes())
+    digest.update(f"{venue}\0{font.key if font is not None else 'DejaVu Sans'}\0".encode())
     digest.update(version("matplotlib").encode() + b"\0" + repr(trends).encode())
     return digest.hexdigest()[:32]
 
