@@ -212,7 +212,7 @@ def _build_locked(root: Path, venue: str, out: Path, pdf: bool, final: bool,
     authors = build_author_list(kb, metadata)
     work = out / WORK_DIR
     work.mkdir(parents=True, exist_ok=True)
-    figure_plan = plan_figures(trends, work / FIGURES_DIR, cache=root / CACHE_DIR / "figures")
+    figure_plan = plan_figures(trends, work / FIGURES_DIR, cache=root / CACHE_DIR / "figures", venue=venue)
     figures = figure_plan.figures
     progress(f"rendering LaTeX for {venue}")
     escaper = Escaper(detect_charset())
@@ -237,6 +237,7 @@ def _build_locked(root: Path, venue: str, out: Path, pdf: bool, final: bool,
     # The author list's warnings that `survey check` reports too (a country missing) are printed once.
     diagnostics = list(dict.fromkeys([d for d in checked.diagnostics if not d.is_error] + list(authors.diagnostics)))
     diagnostics += [d for d in outline_problems + scope_problems if not d.is_error] + placeholders + quality
+    diagnostics += figure_plan.warnings  # the venue's body font missing: the figures are in DejaVu Sans
     diagnostics += [_render_warning(message, Location(str(out / MAIN_FILE))) for message in document.warnings]
     if not pdf:
         if figure_plan.draw is not None:

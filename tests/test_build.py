@@ -79,6 +79,32 @@ def test_pdf_resolves_every_citation_and_reference(built) -> None:  # type: igno
 
 
 @needs_tex
+def test_pdf_figures_are_in_the_venue_body_font_embedded_as_truetype(built) -> None:  # type: ignore[no-untyped-def]
+    venue, out, result = built
+    listed = subprocess.run(["pdffonts", str(out / "survey.pdf")], capture_output=True, text=True, check=True)
+    assert listed.stderr == "", listed.stderr
+    rows = listed.stdout.splitlines()[2:]
+    assert rows and not any("Type 3" in row for row in rows), listed.stdout
+    figure_fonts = {row.split()[0].split("+")[-1] for row in rows if "TrueType" in row}
+    # the figures' text: Libertinus (Linux Libertine's fork) beside acmart's Libertine, Times beside IEEEtran's
+    assert figure_fonts == {"todaes": {"LibertinusSerif-Regular"}, "tcad": {"TeXGyreTermesX-Regular"}}[venue]
+    assert all(row.split()[-5:-2] == ["yes", "yes", "yes"] for row in rows if "TrueType" in row), listed.stdout
+    assert not [d for d in result.diagnostics if d.code == "figure-font-missing"]
+
+
+def test_cli_build_warns_when_the_body_font_for_the_figures_is_missing(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    (tmp_path / "texmf").mkdir()
+    monkeypatch.setenv("TEXMF", str(tmp_path / "texmf"))  # an empty TeX tree for kpsewhich
+    run = CliRunner().invoke(main, ["--root", str(ROOT), "build", "--venue", "tcad", "--out", str(tmp_path / "out"),
+                                    "--no-pdf"])
+    assert run.exit_code == 0, run.output
+    assert "warning[figure-font-missing] the body font TeXGyreTermesX-Regular.otf is not in the TeX installation" \
+        in run.output
+    assert "Traceback" not in run.output
+
+
+@needs_tex
 def test_second_build_of_unchanged_inputs_does_not_run_tex(built) -> None:  # type: ignore[no-untyped-def]
     venue, out, first = built
     before = first.pdf.read_bytes()

@@ -3,6 +3,7 @@ log-axis labels and the atomic save."""
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -12,14 +13,53 @@ _RC: Any = {  # matplotlib rc parameters (typed loosely: its stubs list every ke
     "svg.hashsalt": "survey",
     "pdf.fonttype": 42,  # embedded TrueType: journals reject Type 3 fonts
     "font.family": "DejaVu Sans",
-    "font.size": 7,
-    "axes.titlesize": 7,
-    "axes.labelsize": 7,
-    "legend.fontsize": 6,
-    "xtick.labelsize": 6,
-    "ytick.labelsize": 6,
+    "text.parse_math": False,  # a work's name with two '$' in it is text, not mathtext in another font
+    "axes.formatter.use_mathtext": False,
     "path.simplify": False,
 }
+
+
+@dataclass(frozen=True)
+class FigureStyle:
+    """A venue's figure font and sizes: the family matplotlib draws in, the widths of a figure in one column and
+    across the page as the paper prints them (so points here are points on paper), and the text sizes in points."""
+
+    family: str = "DejaVu Sans"
+    column_in: float = 3.4
+    wide_in: float = 7.0
+    label_pt: float = 7.0  # axis labels
+    tick_pt: float = 6.0  # tick labels, the per-year legend
+    legend_pt: float = 5.0
+    note_pt: float = 5.0  # the works' names beside points and in the timeline
+
+    def rc(self) -> Any:
+        """The matplotlib rc parameters of a figure in this style."""
+        # after the family, DejaVu Sans: a character the venue's font lacks is drawn from it, not as a box
+        families = [self.family] if self.family == "DejaVu Sans" else [self.family, "DejaVu Sans"]
+        return {**_RC, "font.family": families, "font.size": self.label_pt, "axes.titlesize": self.label_pt,
+                "axes.labelsize": self.label_pt, "legend.fontsize": self.tick_pt, "xtick.labelsize": self.tick_pt,
+                "ytick.labelsize": self.tick_pt}
+
+
+SITE_STYLE = FigureStyle()  # the website's SVGs, and figures of a venue without a font of its own
+
+
+def venue_style(venue: str, family: str) -> FigureStyle:
+    """The figure style of `venue` ('todaes', 'tcad') drawn in `family`, at the widths the paper prints figures.
+
+    TODAES (acmart, acmsmall: 395.8 pt text, one column) prints a narrow figure at 0.6 of the text width and a
+    wide one at the text width, beside 10 pt body text and 9 pt captions; TCAD (IEEEtran: two 252 pt columns,
+    516 pt across) prints them at a column and at the page width, beside 10 pt text and 8 pt captions. The serif
+    body fonts are smaller to the eye than DejaVu Sans at the same size, so figure text is a point larger."""
+    if venue == "todaes":
+        return FigureStyle(family, column_in=0.6 * 395.8 / 72, wide_in=395.8 / 72, label_pt=8.0, tick_pt=7.0,
+                           legend_pt=6.5, note_pt=6.0)
+    if venue == "tcad":
+        return FigureStyle(family, column_in=252.0 / 72, wide_in=516.0 / 72, label_pt=8.0, tick_pt=7.0,
+                           legend_pt=6.5, note_pt=6.0)
+    return dataclasses.replace(SITE_STYLE, family=family)
+
+
 _METADATA = {"CreationDate": None, "ModDate": None, "Creator": "survey", "Producer": "survey"}
 
 
@@ -54,8 +94,9 @@ class FigureBook:
     than once a figure (subsetting DejaVu Sans took most of a figure's time). Written through a temporary file;
     nothing is written when no figure has data."""
 
-    def __init__(self, folder: Path, fmt: str = "pdf") -> None:
+    def __init__(self, folder: Path, fmt: str = "pdf", style: FigureStyle = SITE_STYLE) -> None:
         self.folder = folder
+        self.style = style
         self.svg = fmt == "svg"  # the website's figures: one SVG file each, without dates
         self.path = folder / FIGURES_FILE
         self._partial = folder / (FIGURES_FILE + ".part")
@@ -83,15 +124,16 @@ class FigureBook:
         if self._pages is not None:
             from matplotlib import rc_context
 
-            with rc_context(_RC):  # the fonts are embedded now, by the settings then in force (TrueType)
+            with rc_context(self.style.rc()):  # the fonts are embedded now, by the settings then in force (TrueType)
                 self._pages.close()
             self._partial.replace(self.path)
 
 
-def draw_planned(planned: list[PlannedFigure], folder: Path, fmt: str = "pdf") -> None:
-    """Draw the planned figures, in their order, into `folder` (created when missing)."""
+def draw_planned(planned: list[PlannedFigure], folder: Path, fmt: str = "pdf", style: FigureStyle = SITE_STYLE) -> None:
+    """Draw the planned figures, in their order, into `folder` (created when missing), in `style`: the sizes they
+    were planned at, in the font found for drawing."""
     folder.mkdir(parents=True, exist_ok=True)
-    book = FigureBook(folder, fmt)
+    book = FigureBook(folder, fmt, style)
     for figure in planned:
         figure.draw(book)
     book.close()
@@ -121,10 +163,12 @@ def _pdf_number(value: float) -> bytes:
     return (b"%d" % value) if value == int(value) else (b"%.6f" % value).rstrip(b"0")
 
 
-def _plain_log_ticks(axes: Any) -> None:
-    """Label a log axis with plain numbers (1, 10, 100) and leave minor ticks unlabelled."""
+def _plain_log_ticks(axes: Any, axis: str = "y") -> None:
+    """Label a log axis ('x' or 'y') with plain numbers (1, 10, 100, no mathtext powers) and leave minor ticks
+    unlabelled."""
     from matplotlib.ticker import FuncFormatter, LogLocator, NullFormatter
 
-    axes.yaxis.set_major_locator(LogLocator(base=10, subs=(1.0, 2.0, 5.0)))
-    axes.yaxis.set_major_formatter(FuncFormatter(lambda value, _: f"{value:g}"))
-    axes.yaxis.set_minor_formatter(NullFormatter())
+    target = axes.xaxis if axis == "x" else axes.yaxis
+    target.set_major_locator(LogLocator(base=10, subs=(1.0, 2.0, 5.0)))
+    target.set_major_formatter(FuncFormatter(lambda value, _: f"{value:g}"))
+    target.set_minor_formatter(NullFormatter())

@@ -14,7 +14,9 @@ from typing import TYPE_CHECKING
 from survey.derive.figure_style import Figure
 
 if TYPE_CHECKING:
+    from survey.derive.figure_fonts import FontSource
     from survey.derive.trends import Trends
+    from survey.report.diagnostics import Diagnostic
 
 __all__ = ["Figure", "FigurePlan", "plan_figures", "write_figures"]
 
@@ -22,40 +24,55 @@ __all__ = ["Figure", "FigurePlan", "plan_figures", "write_figures"]
 @dataclass(frozen=True)
 class FigurePlan:
     """The figures of a build, known before any is drawn, and how to draw them (None when they were copied from
-    the cache): the LaTeX can be written, and TeX started, while they are drawn."""
+    the cache), so that the LaTeX can be written, and TeX started, while they are drawn; with the warnings of
+    finding their font."""
 
     figures: list[Figure]
     draw: Callable[[], None] | None
+    warnings: list[Diagnostic]
 
 
-def plan_figures(trends: Trends, folder: Path, cache: Path | None = None) -> FigurePlan:
+def plan_figures(trends: Trends, folder: Path, cache: Path | None = None, venue: str | None = None) -> FigurePlan:
     """Every trend figure that has data, in a fixed order, for `folder` (created when missing).
 
-    Figures are a deterministic function of the trends, the figure modules and matplotlib's version, so with a
-    `cache` folder the figures of identical inputs are copied from an earlier build instead of drawn again
-    (drawing and embedding fonts takes most of a second); drawing them stores them there.
+    With a `venue` ('todaes', 'tcad') the figures are drawn in its body font at its sizes (see figure_fonts and
+    figure_style.venue_style); when the TeX installation lacks that font they are drawn in DejaVu Sans, with a
+    warning. Figures are a deterministic function of the trends, the font, the figure modules and matplotlib's
+    version, so with a `cache` folder the figures of identical inputs are copied from an earlier build instead of
+    drawn again (drawing and embedding fonts takes most of a second); drawing them stores them there, and the
+    converted font is kept beside it, in `cache`'s sibling folder 'fonts'.
     """
-    from survey.derive.figure_style import draw_planned
+    import dataclasses
+
+    from survey.derive.figure_fonts import figure_font, find_body_font
+    from survey.derive.figure_style import SITE_STYLE, draw_planned, venue_style
     from survey.derive.trends import plan_trend_figures
 
     folder.mkdir(parents=True, exist_ok=True)
-    stored = cache / _figures_key(trends) if cache is not None else None
+    source, problems = find_body_font(venue) if venue is not None else (None, [])
+    stored = cache / _figures_key(trends, venue, source) if cache is not None else None
     if stored is not None and (remembered := _remembered_figures(stored, folder)) is not None:
-        return FigurePlan(remembered, None)
-    planned = plan_trend_figures(trends)
+        return FigurePlan(remembered, None, problems)
+    layout = venue_style(venue, "") if venue is not None else SITE_STYLE  # the family is known once converted
+    planned = plan_trend_figures(trends, "pdf", layout)
     figures = [p.figure for p in planned]
 
     def draw() -> None:
-        draw_planned(planned, folder)
+        with figure_font(source, cache.parent / "fonts" if cache is not None else None) as font:
+            draw_planned(planned, folder, "pdf", dataclasses.replace(layout, family=font.family))
         if stored is not None:
             _remember_figures(stored, folder, figures)
 
-    return FigurePlan(figures, draw)
+    return FigurePlan(figures, draw, problems)
 
 
-def write_figures(trends: Trends, folder: Path, cache: Path | None = None) -> list[Figure]:
-    """Write every trend figure that has data into `folder` (see plan_figures)."""
-    plan = plan_figures(trends, folder, cache)
+def write_figures(trends: Trends, folder: Path, cache: Path | None = None, venue: str | None = None,
+                  warnings: list[Diagnostic] | None = None) -> list[Figure]:
+    """Write every trend figure that has data into `folder` (see plan_figures); the font's warnings are appended
+    to `warnings`."""
+    plan = plan_figures(trends, folder, cache, venue)
+    if warnings is not None:
+        warnings.extend(plan.warnings)
     if plan.draw is not None:
         plan.draw()
     return plan.figures
@@ -64,13 +81,14 @@ def write_figures(trends: Trends, folder: Path, cache: Path | None = None) -> li
 _FIGURE_SETS_KEPT = 8  # figure sets of the latest inputs kept in the cache (both venues, a few edits back)
 
 
-def _figures_key(trends: Trends) -> str:
+def _figures_key(trends: Trends, venue: str | None, font: FontSource | None) -> str:
     import hashlib
     from importlib.metadata import version
 
     digest = hashlib.sha256()
-    for module in ("plots.py", "trends.py", "figure_style.py"):
+    for module in ("plots.py", "trends.py", "figure_style.py", "figure_fonts.py"):
         digest.update((Path(__file__).parent / module).read_bytes())
+    digest.update(f"{venue}\0{font.key if font is not None else 'DejaVu Sans'}\0".encode())
     digest.update(version("matplotlib").encode() + b"\0" + repr(trends).encode())
     return digest.hexdigest()[:32]
 

@@ -16,10 +16,11 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from survey.derive.figure_style import (
-    _RC,
     FIGURES_FILE,
+    SITE_STYLE,
     Figure,
     FigureBook,
+    FigureStyle,
     PlannedFigure,
     _plain_log_ticks,
     draw_planned,
@@ -30,7 +31,6 @@ if TYPE_CHECKING:
     from survey.load.model import Entry
     from survey.load.taxonomy import Taxonomy
 
-COLUMN_IN = 3.4  # one column of IEEEtran; acmart's text is wider, figures scale down there
 _PALETTE = ("#4477AA", "#EE6677", "#228833", "#CCBB44", "#66CCEE", "#AA3377", "#BBBBBB", "#000000")
 
 
@@ -116,19 +116,21 @@ def _axes(width: float, height: float) -> tuple[Any, Any]:
     return figure, figure.add_subplot(1, 1, 1)
 
 
-def works_per_year_figure(trends: Trends) -> PlannedFigure | None:
+def works_per_year_figure(trends: Trends, style: FigureStyle) -> PlannedFigure | None:
     counts = trends.per_year()
     years = sorted({y for c in counts.values() for y in c})
     families = [f for f in trends.families if counts[f]]
     if not years:
         return None
+
     colours = _colours(trends.families)
 
     def draw(book: FigureBook) -> None:
         from matplotlib import rc_context
 
-        with rc_context(_RC):
-            figure, axes = _axes(COLUMN_IN, 2.2)
+        style = book.style  # the sizes planned, in the font found for drawing
+        with rc_context(style.rc()):
+            figure, axes = _axes(style.column_in, 2.2)
             bottom = [0] * len(years)
             for family in families:
                 heights = [counts[family][y] for y in years]
@@ -145,21 +147,23 @@ def works_per_year_figure(trends: Trends) -> PlannedFigure | None:
     caption = (f"Works of the knowledge base per year, by the architecture class each is listed under ({total} "
                "works with a class and a year; the class sections count the same works).")
     ids = sorted(w.entry_id for w in trends.works if w.family and w.year)
-    return PlannedFigure(Figure("works-per-year", "", caption, ids, COLUMN_IN, 2.2, wide=False), draw)
+    return PlannedFigure(Figure("works-per-year", "", caption, ids, style.column_in, 2.2, wide=False), draw)
 
 
-def speedup_by_baseline_figure(trends: Trends) -> PlannedFigure | None:
+def speedup_by_baseline_figure(trends: Trends, style: FigureStyle) -> PlannedFigure | None:
     points = [(label, value, w) for w in trends.works for label, value in w.speedups]
     if not points:
         return None
+
     classes = sorted({p[0] for p in points}, key=lambda c: (-sum(1 for p in points if p[0] == c), c))
     colours = _colours(trends.families)
 
     def draw(book: FigureBook) -> None:
         from matplotlib import rc_context
 
-        with rc_context(_RC):
-            figure, axes = _axes(COLUMN_IN, 2.6)
+        style = book.style  # the sizes planned, in the font found for drawing
+        with rc_context(style.rc()):
+            figure, axes = _axes(style.column_in, 2.6)
             for x, label in enumerate(classes):
                 group = sorted((p for p in points if p[0] == label), key=lambda p: (-p[1], p[2].entry_id))
                 for offset, (_, value, work) in enumerate(group):
@@ -168,75 +172,87 @@ def speedup_by_baseline_figure(trends: Trends) -> PlannedFigure | None:
                                  edgecolor="black", linewidth=0.3, marker="o" if work.measured else "^", zorder=3)
                     if offset < 2:
                         axes.annotate(work.name, (x + dx, value), xytext=(3, 0), textcoords="offset points",
-                                      fontsize=5, va="center")
+                                      fontsize=style.note_pt, va="center")
             axes.set_yscale("log")
             axes.axhline(1.0, color="black", linewidth=0.5)
             _plain_log_ticks(axes)
             axes.set_xticks(range(len(classes)))
-            axes.set_xticklabels(classes)
+            axes.set_xticklabels(classes, rotation=30, ha="right", rotation_mode="anchor")  # long class names
             axes.set_xlim(-0.6, len(classes) - 0.2)
             axes.set_xlabel("Baseline hardware class")
             axes.set_ylabel("Reported speedup (x, log)")
             handles = [axes.scatter([], [], s=14, color=colours[f], edgecolor="black", linewidth=0.3, label=f)
                        for f in trends.families if any(w.family == f and w.speedups for w in trends.works)]
-            axes.legend(handles=handles, frameon=False, loc="upper right", fontsize=5)
+            axes.legend(handles=handles, frameon=False, loc="upper right", fontsize=style.legend_pt)
             figure.tight_layout()
             book.save(figure, "speedup-by-baseline")
     caption = ("Reported speedups grouped by the hardware class of their baseline, each work's highest value per "
                "class; colour: architecture class; circles measured, triangles simulated. Values hold under each "
                "work's own models and conditions.")
     ids = sorted({p[2].entry_id for p in points})
-    return PlannedFigure(Figure("speedup-by-baseline", "", caption, ids, COLUMN_IN, 2.6, wide=False), draw)
+    return PlannedFigure(Figure("speedup-by-baseline", "", caption, ids, style.column_in, 2.6, wide=False), draw)
 
 
-def efficiency_vs_node_figure(trends: Trends) -> PlannedFigure | None:
+def efficiency_vs_node_figure(trends: Trends, style: FigureStyle) -> PlannedFigure | None:
     points = [w for w in trends.works if w.efficiency and w.node_nm]
     if not points:
         return None
+
     memories = sorted({w.memory or "not stated" for w in points})
     colours = _colours(memories)
 
     def draw(book: FigureBook) -> None:
         from matplotlib import rc_context
 
-        with rc_context(_RC):
-            figure, axes = _axes(COLUMN_IN, 2.4)
+        style = book.style  # the sizes planned, in the font found for drawing
+        with rc_context(style.rc()):
+            figure, axes = _axes(style.column_in, 2.8)
             for work in sorted(points, key=lambda w: w.entry_id):
                 axes.scatter(work.node_nm, work.efficiency, s=16, color=colours[work.memory or "not stated"],
                              edgecolor="black", linewidth=0.3, marker="o" if work.measured else "^", zorder=3)
-                axes.annotate(work.name, (work.node_nm, work.efficiency), xytext=(3, 2), textcoords="offset points",
-                              fontsize=5)
             axes.set_xscale("log")
             axes.set_yscale("log")
             _plain_log_ticks(axes)
+            _plain_log_ticks(axes, "x")
             axes.invert_xaxis()
+            axes.margins(x=0.06, y=0.1)  # room above the highest point for its name
+            axes.autoscale_view()
+            to_axes = axes.transData + axes.transAxes.inverted()
+            for work in sorted(points, key=lambda w: w.entry_id):
+                right = to_axes.transform((work.node_nm, work.efficiency))[0] > 0.6  # name to the left, inside
+                axes.annotate(work.name, (work.node_nm, work.efficiency), xytext=(-3 if right else 3, 2),
+                              textcoords="offset points", ha="right" if right else "left", fontsize=style.note_pt)
             axes.set_xlabel("Technology node (nm, log)")
             axes.set_ylabel("Energy efficiency (TOPS/W, log)")
             handles = [axes.scatter([], [], s=16, color=colours[m], edgecolor="black", linewidth=0.3, label=m)
                        for m in memories]
-            axes.legend(handles=handles, frameon=False, fontsize=5, loc="lower right")
+            # below the axes, where it covers no point and no name
+            axes.legend(handles=handles, frameon=False, fontsize=style.legend_pt, loc="upper center",
+                        bbox_to_anchor=(0.5, -0.2), ncol=3, handletextpad=0.2, columnspacing=1.0)
             figure.tight_layout()
             book.save(figure, "efficiency-vs-node")
     caption = ("Best reported energy efficiency against technology node, coloured by memory technology; circles "
                "measured on silicon, triangles simulated. Precision differs between the points.")
     return PlannedFigure(Figure("efficiency-vs-node", "", caption, sorted(w.entry_id for w in points),
-                  COLUMN_IN, 2.4, wide=False), draw)
+                  style.column_in, 2.8, wide=False), draw)
 
 
-def operators_map_figure(trends: Trends) -> PlannedFigure | None:
+def operators_map_figure(trends: Trends, style: FigureStyle) -> PlannedFigure | None:
     works = sorted((w for w in trends.works if w.operators),
                    key=lambda w: (trends.families.index(w.family) if w.family in trends.families else 99,
                                   w.year or 0, w.name.lower()))
     if not works:
         return None
     operators = [o for o in trends.operators if any(o in w.operators for w in works)]
-    width = 7.0  # the full text width: one column per work, names upright
+
+    width = style.wide_in  # the full text width: one column per work, names upright
     height = 2.6
 
     def draw(book: FigureBook) -> None:
         from matplotlib import rc_context
 
-        with rc_context(_RC):
+        style = book.style  # the sizes planned, in the font found for drawing
+        with rc_context(style.rc()):
             figure, axes = _axes(width, height)
             for x, work in enumerate(works):
                 for y, op in enumerate(operators):
@@ -247,7 +263,7 @@ def operators_map_figure(trends: Trends) -> PlannedFigure | None:
             axes.set_yticks(range(len(operators)))
             axes.set_yticklabels(operators)
             axes.set_xticks(range(len(works)))
-            axes.set_xticklabels([w.name for w in works], rotation=90, fontsize=4 if len(works) > 40 else 5)
+            axes.set_xticklabels([w.name for w in works], rotation=90, fontsize=_name_size(style, width, len(works)))
             axes.set_aspect("auto")
             axes.grid(False)
             figure.tight_layout()
@@ -266,7 +282,7 @@ def silicon_timeline(trends: Trends) -> list[TrendWork]:
     return sorted((w for w in trends.works if w.hardware and w.year), key=lambda w: (w.year, w.name.lower()))
 
 
-def silicon_timeline_figure(trends: Trends) -> PlannedFigure | None:
+def silicon_timeline_figure(trends: Trends, style: FigureStyle) -> PlannedFigure | None:
     """Measured designs by year, each a marker (shape: silicon, product, FPGA) coloured by memory and its name."""
     import textwrap
 
@@ -290,21 +306,25 @@ def silicon_timeline_figure(trends: Trends) -> PlannedFigure | None:
         placed.append((work, years.index(year), lines.get(year, 0.0), "\n".join(wrapped)))
         lines[year] = lines.get(year, 0.0) + len(wrapped) + 0.4
     wide = len(years) > 7
-    width = 7.0 if wide else COLUMN_IN
+    width = style.wide_in if wide else style.column_in
     depth = max(lines.values())
-    height = 0.75 + depth * 0.075
+    # a label's line of _TIMELINE_CHARS must fit in its year's column (about 0.7 of it; a letter is about half
+    # the size wide); the height follows the size (0.075 in a line at 4.5 pt)
+    size = round(min(0.9 * style.note_pt, 0.7 * width * 72 / len(years) / (0.5 * _TIMELINE_CHARS)), 1)
+    height = 0.75 + depth * 0.075 * size / 4.5
 
     def draw(book: FigureBook) -> None:
         from matplotlib import rc_context
         from matplotlib.lines import Line2D
 
-        with rc_context(_RC):
+        style = book.style  # the sizes planned, in the font found for drawing
+        with rc_context(style.rc()):
             figure, axes = _axes(width, height)
             for work, x, y, label in placed:
                 memory = work.memory or "not stated"
                 axes.scatter(x - 0.38, y + 0.5, s=9, marker=markers.get(kind[work.entry_id], "o"), color=colours[memory],
                              edgecolor="black", linewidth=0.3, zorder=3, clip_on=False)
-                axes.text(x - 0.3, y, label, fontsize=4.5, va="top", ha="left", linespacing=1.0)
+                axes.text(x - 0.3, y, label, fontsize=size, va="top", ha="left", linespacing=1.0)
             axes.set_xlim(-0.5, len(years) - 0.5)
             axes.set_ylim(depth + 0.2, -0.3)
             axes.set_xticks(range(len(years)))
@@ -319,7 +339,8 @@ def silicon_timeline_figure(trends: Trends) -> PlannedFigure | None:
                               markeredgecolor="black", markeredgewidth=0.3, label=m) for m in memories]
             handles += [Line2D([], [], marker=markers.get(k, "o"), linestyle="none", markersize=3.5, color="white",
                                markeredgecolor="black", markeredgewidth=0.4, label=k) for k in kinds]
-            figure.legend(handles=handles, loc="lower center", ncol=min(len(handles), 5), frameon=False, fontsize=5,
+            figure.legend(handles=handles, loc="lower center", ncol=min(len(handles), 5), frameon=False,
+                          fontsize=style.legend_pt,
                           handletextpad=0.2, columnspacing=0.8)
             figure.subplots_adjust(left=0.02, right=0.98, top=1 - 0.22 / height, bottom=0.42 / height + 0.02)
             book.save(figure, "silicon-timeline")
@@ -330,30 +351,38 @@ def silicon_timeline_figure(trends: Trends) -> PlannedFigure | None:
                   width, height, wide=wide), draw)
 
 
+def _name_size(style: FigureStyle, width_in: float, count: int) -> float:
+    """The size of the works' names under the operator map: the note size, smaller when the names' columns are
+    narrower than a line of it (the axes take about 85 % of the width)."""
+    pitch_pt = 0.85 * width_in * 72 / max(count, 1)
+    return round(min(style.note_pt, max(3.0, 0.95 * pitch_pt)), 1)
+
+
 def _square(x: int, y: int) -> Any:
     from matplotlib.patches import Rectangle
 
     return Rectangle((x - 0.4, y - 0.4), 0.8, 0.8, facecolor="#4477AA", edgecolor="black", linewidth=0.3)
 
 
-def plan_trend_figures(trends: Trends, fmt: str = "pdf") -> list[PlannedFigure]:
-    """Every trend figure that has data, in a fixed order, before anything is drawn: its record (file, page,
-    size, caption) and how to draw it. For the paper the figures are the pages of one PDF (see FigureBook); for
-    the website (`fmt` 'svg') one SVG file each."""
+def plan_trend_figures(trends: Trends, fmt: str = "pdf", style: FigureStyle = SITE_STYLE) -> list[PlannedFigure]:
+    """Every trend figure that has data, at the sizes of `style`, in a fixed order, before anything is drawn: its
+    record (file, page, size, caption) and how to draw it. For the paper the figures are the pages of one PDF (see
+    FigureBook); for the website (`fmt` 'svg') one SVG file each."""
     import dataclasses
 
-    planned = [p for p in (works_per_year_figure(trends), speedup_by_baseline_figure(trends),
-                           efficiency_vs_node_figure(trends), operators_map_figure(trends),
-                           silicon_timeline_figure(trends)) if p is not None]
+    planned = [p for p in (works_per_year_figure(trends, style), speedup_by_baseline_figure(trends, style),
+                           efficiency_vs_node_figure(trends, style), operators_map_figure(trends, style),
+                           silicon_timeline_figure(trends, style)) if p is not None]
     placed = [dataclasses.replace(p.figure, file_name=f"{p.figure.name}.svg" if fmt == "svg" else FIGURES_FILE,
                                   page=1 if fmt == "svg" else page) for page, p in enumerate(planned, start=1)]
     return [PlannedFigure(figure, p.draw) for figure, p in zip(placed, planned)]
 
 
-def write_trend_figures(trends: Trends, folder: Path, fmt: str = "pdf") -> list[Figure]:
-    """Draw every trend figure that has data into `folder` (see plan_trend_figures)."""
-    planned = plan_trend_figures(trends, fmt)
-    draw_planned(planned, folder, fmt)
+def write_trend_figures(trends: Trends, folder: Path, fmt: str = "pdf",
+                        style: FigureStyle = SITE_STYLE) -> list[Figure]:
+    """Draw every trend figure that has data into `folder`, in `style` (see plan_trend_figures)."""
+    planned = plan_trend_figures(trends, fmt, style)
+    draw_planned(planned, folder, fmt, style)
     return [p.figure for p in planned]
 
 

@@ -98,7 +98,7 @@ def test_figures_of_identical_inputs_come_from_the_cache_and_new_data_draws_agai
     write_knowledge_base(tmp_path / "kb")
     drawn = write_figures(trends_of(tmp_path / "kb"), tmp_path / "first", cache=tmp_path / "cache")
 
-    def refuse(*_: Any) -> None:
+    def refuse(*_: Any, **__: Any) -> None:
         raise AssertionError("drew a figure the cache holds")
 
     monkeypatch.setattr(trends, "plan_trend_figures", refuse)
