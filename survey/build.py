@@ -152,7 +152,7 @@ def _build_locked(root: Path, venue: str, out: Path, pdf: bool, final: bool,
                   progress: Callable[[str], None]) -> BuildResult:
     """build() once it holds the build folder's lock."""
     from survey.check.authors import build_author_list
-    from survey.check.rules import check
+    from survey.check.rules import check_rules
     from survey.compile.latexmk import compile_pdf
     from survey.derive.master_tables import build_master_tables
     from survey.derive.method import build_method
@@ -161,6 +161,7 @@ def _build_locked(root: Path, venue: str, out: Path, pdf: bool, final: bool,
     from survey.derive.trends import build_trends
     from survey.derive.views import build_views
     from survey.load.changelog import load_releases
+    from survey.load.knowledge_base import load_knowledge_base
     from survey.load.metadata import load_metadata
     from survey.load.outline import load_outline, load_scope, placeholder_diagnostics
     from survey.render.latex import MAIN_FILE, render_document
@@ -173,9 +174,11 @@ def _build_locked(root: Path, venue: str, out: Path, pdf: bool, final: bool,
     if pdf and not final and _up_to_date(out, inputs_file, fingerprint):
         progress("inputs unchanged since the last successful build; nothing to do")
         return BuildResult(True, out, pdf=out / "survey.pdf", ran_tex=False)
-    progress("checking the knowledge base")
-    checked = check(root)
-    problems = [d for d in checked.diagnostics if d.is_error]
+    progress("reading the knowledge base")
+    kb = load_knowledge_base(root)
+    # A build with a PDF checks the rules beside TeX (see _compile_alongside), or before it refuses to go on.
+    checked = None if pdf else check_rules(kb, root)
+    problems = [d for d in kb.diagnostics + (checked or []) if d.is_error]
     metadata, metadata_problems = load_metadata(root)
     problems += [d for d in metadata_problems if d.is_error]
     outline, outline_problems = load_outline(root)
@@ -192,23 +195,34 @@ def _build_locked(root: Path, venue: str, out: Path, pdf: bool, final: bool,
             metadata.locate(), "editor-placeholder", "no manuscript history for the 'Manuscript received' note",
             "add `history: {received: ...}` to paper/metadata.yaml"))
     problems += _links_out_of_repository(root, templates)
+
+    def refuse(found: list[Diagnostic]) -> BuildResult:
+        """A refused build, with every error the rules find too (as `survey check` would report them)."""
+        found = found + [d for d in (check_rules(kb, root) if checked is None else []) if d.is_error]
+        return BuildResult(False, out, diagnostics=sorted(dict.fromkeys(found), key=Diagnostic.sort_key))
+
     if problems or metadata is None:
         if metadata is None and not problems:
             problems.append(error(Location(str(root / "paper" / "metadata.yaml")), "missing-metadata",
                                   "paper/metadata.yaml is missing or unreadable"))
-        return BuildResult(False, out, diagnostics=sorted(problems, key=Diagnostic.sort_key))
-    kb = checked.knowledge_base
+        return refuse(problems)
     progress(f"deriving views of {len(kb.entries)} entries")
-    views = build_views(kb)
-    class_titles = next((s.titles for s in outline.sections if s.generate == "architecture-classes"), {})
-    synthesis = build_synthesis(kb.taxonomy, kb.entries, class_titles)  # type: ignore[arg-type]
-    method = build_method(kb.taxonomy, kb.entries)  # type: ignore[arg-type]
-    master_tables = build_master_tables(kb.taxonomy, kb.entries, views.metric_tables)  # type: ignore[arg-type]
-    trends = build_trends(kb.taxonomy, kb.entries)  # type: ignore[arg-type]
+    try:
+        views = build_views(kb)
+        class_titles = next((s.titles for s in outline.sections if s.generate == "architecture-classes"), {})
+        synthesis = build_synthesis(kb.taxonomy, kb.entries, class_titles)  # type: ignore[arg-type]
+        method = build_method(kb.taxonomy, kb.entries)  # type: ignore[arg-type]
+        master_tables = build_master_tables(kb.taxonomy, kb.entries, views.metric_tables)  # type: ignore[arg-type]
+        trends = build_trends(kb.taxonomy, kb.entries)  # type: ignore[arg-type]
+    except Exception:  # the views assume entries the rules accept: an entry they refuse is the error to report
+        refused_entries = refuse([])
+        if refused_entries.diagnostics:
+            return refused_entries
+        raise
     quality = quality_gate(kb.entries, master_tables, final) + _figure_counts(synthesis, trends, final)
     refused = [d for d in placeholders + quality if d.is_error]  # only a final build makes these errors
     if refused:
-        return BuildResult(False, out, diagnostics=sorted(refused, key=Diagnostic.sort_key))
+        return refuse(refused)
     authors = build_author_list(kb, metadata)
     work = out / WORK_DIR
     work.mkdir(parents=True, exist_ok=True)
@@ -234,27 +248,34 @@ def _build_locked(root: Path, venue: str, out: Path, pdf: bool, final: bool,
 
     document = render(1.0)
     sources = sorted([*document.files, PROVENANCE_FILE, SUPPLEMENT_FILE]) + sorted({f"{FIGURES_DIR}/{f.file_name}" for f in figures})
-    # The author list's warnings that `survey check` reports too (a country missing) are printed once.
-    diagnostics = list(dict.fromkeys([d for d in checked.diagnostics if not d.is_error] + list(authors.diagnostics)))
-    diagnostics += [d for d in outline_problems + scope_problems if not d.is_error] + placeholders + quality
-    diagnostics += figure_plan.warnings  # the venue's body font missing: the figures are in DejaVu Sans
-    diagnostics += [_render_warning(message, Location(str(out / MAIN_FILE))) for message in document.warnings]
-    if not pdf:
-        if figure_plan.draw is not None:
-            progress("drawing figures")
-            figure_plan.draw()
-        inputs_file.unlink(missing_ok=True)  # the PDF no longer matches the sources beside it: rebuild it next time
-        publish(work, out, sources)
-        _write_citation(out, metadata, authors, root)
-        progress(f"wrote {len(sources)} source files to {out} (no PDF requested)")
-        return BuildResult(True, out, sources, diagnostics=diagnostics)
 
     def locate_entry(entry_id: str) -> Location | None:
         entry = kb.entry(entry_id)
         return entry.locate("id") if entry is not None else None
 
     templates_read = [p for p in template_files(templates) if p.suffix == ".j2"]
-    compiled = _compile_while_drawing(figure_plan, work, sources, templates_read, progress, locate_entry)
+    if pdf:
+        compiled, checked = _compile_alongside(figure_plan, lambda: check_rules(kb, root), work, sources,
+                                               templates_read, progress, locate_entry)
+    elif figure_plan.draw is not None:
+        progress("drawing figures")
+        figure_plan.draw()
+    assert checked is not None
+    if any(d.is_error for d in checked):  # TeX was stopped: nothing is published
+        return BuildResult(False, out, ran_tex=pdf,
+                           diagnostics=sorted((d for d in checked if d.is_error), key=Diagnostic.sort_key))
+    # The author list's warnings that `survey check` reports too (a country missing) are printed once.
+    found = sorted([d for d in kb.diagnostics if not d.is_error] + checked, key=Diagnostic.sort_key)
+    diagnostics = list(dict.fromkeys(found + list(authors.diagnostics)))
+    diagnostics += [d for d in outline_problems + scope_problems if not d.is_error] + placeholders + quality
+    diagnostics += figure_plan.warnings  # the venue's body font missing: the figures are in DejaVu Sans
+    diagnostics += [_render_warning(message, Location(str(out / MAIN_FILE))) for message in document.warnings]
+    if not pdf:
+        inputs_file.unlink(missing_ok=True)  # the PDF no longer matches the sources beside it: rebuild it next time
+        publish(work, out, sources)
+        _write_citation(out, metadata, authors, root)
+        progress(f"wrote {len(sources)} source files to {out} (no PDF requested)")
+        return BuildResult(True, out, sources, diagnostics=diagnostics)
     table_fill = 1.0
     while not compiled.ok and _table_too_tall(compiled.diagnostics) and table_fill > 0.3:
         # Row heights are estimated from text lengths; when TeX finds a table chunk too tall for its page
@@ -282,29 +303,40 @@ def _build_locked(root: Path, venue: str, out: Path, pdf: bool, final: bool,
 FINAL_OVERFULL_PT = 2.0  # a submission's boxes may stick out this far at most
 
 
-def _compile_while_drawing(plan: FigurePlan, work: Path, sources: list[str], templates_read: list[Path],
-                           progress: Callable[[str], None], locate_entry: Callable[[str], Location | None]
-                           ) -> CompileResult:
-    """compile_pdf, with the figures drawn in a second thread while TeX runs (they are most of a cold build's
-    own time): TeX reads blank pages of the figures' sizes until they arrive (see compile_pdf's `arriving`)."""
-    from concurrent.futures import ThreadPoolExecutor
+def _compile_alongside(plan: FigurePlan, rules: Callable[[], list[Diagnostic]], work: Path, sources: list[str],
+                      templates_read: list[Path], progress: Callable[[str], None],
+                      locate_entry: Callable[[str], Location | None]) -> tuple[CompileResult, list[Diagnostic]]:
+    """compile_pdf, while a second thread draws the figures and then checks the rules (together most of a cold
+    build's own time): TeX reads blank pages of the figures' sizes until they arrive (see compile_pdf's
+    `arriving`), and is stopped when the rules find an error. The compile's result and the rules' diagnostics."""
+    import threading
+    from concurrent.futures import Future, ThreadPoolExecutor
 
     from survey.compile.latexmk import compile_pdf
     from survey.derive.figure_style import blank_pdf
     from survey.render.latex import MAIN_FILE
 
     pages = sorted({(f.file_name, f.page): (f.width_in, f.height_in) for f in plan.figures}.items())
-    files = sorted({name for (name, _), _ in pages})
-    if plan.draw is None or not files:
-        return compile_pdf(work, MAIN_FILE, sources, extra_inputs=templates_read, progress=progress,
-                           locate_entry=locate_entry)
+    files = sorted({name for (name, _), _ in pages}) if plan.draw is not None else []
     for name in files:  # one PDF of the figures' pages (figure_style.FigureBook): its stand-in, page for page
         write_atomically(work / FIGURES_DIR / name, blank_pdf([size for (file, _), size in pages if file == name]))
-    progress("drawing figures while TeX runs")
-    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="survey-figures") as drawer:
-        drawn = drawer.submit(plan.draw)
-        return compile_pdf(work, MAIN_FILE, sources, extra_inputs=templates_read, progress=progress,
-                           locate_entry=locate_entry, arriving={f"{FIGURES_DIR}/{name}": drawn for name in files})
+    refused = threading.Event()
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="survey-beside-tex") as beside:
+        arriving = {}
+        if files and plan.draw is not None:
+            progress("drawing figures while TeX runs")
+            drawn = beside.submit(plan.draw)
+            arriving = {f"{FIGURES_DIR}/{name}": drawn for name in files}
+        checked = beside.submit(rules)
+
+        def stop_on_errors(done: Future[list[Diagnostic]]) -> None:
+            if done.exception() is not None or any(d.is_error for d in done.result()):
+                refused.set()  # a refused build needs no PDF (and an exception is raised below)
+
+        checked.add_done_callback(stop_on_errors)
+        compiled = compile_pdf(work, MAIN_FILE, sources, extra_inputs=templates_read, progress=progress,
+                               locate_entry=locate_entry, arriving=arriving, cancel=refused)
+        return compiled, checked.result()
 
 
 def quality_gate(entries: object, master_tables: object, final: bool) -> list[Diagnostic]:

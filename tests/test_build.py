@@ -171,6 +171,22 @@ def test_build_refuses_a_knowledge_base_with_errors(tmp_path: Path) -> None:
     assert any("broken-example.yaml" in d.location.path and d.is_error for d in result.diagnostics)
 
 
+@needs_tex
+def test_errors_the_rules_find_while_tex_runs_stop_it_and_publish_nothing(tmp_path: Path) -> None:
+    for part in ("taxonomy.yaml", "entries", "paper", "templates"):
+        source = ROOT / part
+        (shutil.copytree if source.is_dir() else shutil.copy)(source, tmp_path / part)
+    entry = tmp_path / "entries" / "attacc-asplos24.yaml"  # loads, but names a memory the taxonomy lacks
+    entry.write_text(entry.read_text(encoding="utf-8").replace("memory: [", "memory: [RRam-x, ", 1), encoding="utf-8")
+    messages: list[str] = []
+    result = build(tmp_path, "tcad", tmp_path / "out", progress=messages.append)
+    assert not result.ok and not result.sources and result.pdf is None
+    assert [d.code for d in result.diagnostics if d.is_error] == ["unknown-term"]
+    assert result.diagnostics[0].location.path.endswith("attacc-asplos24.yaml")
+    assert "TeX stopped: the build is refused" in messages  # the rules ran beside TeX, which did not finish
+    assert not (tmp_path / "out" / "survey.pdf").exists() and not (tmp_path / "out" / "survey.tex").exists()
+
+
 def test_cli_build_no_pdf_writes_sources_only(tmp_path: Path) -> None:
     out = tmp_path / "out"
     tracked = (ROOT / "CITATION.cff").stat().st_mtime_ns

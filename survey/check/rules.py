@@ -38,21 +38,12 @@ class CheckResult:
 
 def check(root: Path, paths: Iterable[Path] = ()) -> CheckResult:
     """Check the knowledge base at `root`. With `paths`, report only problems in (or involving) those files."""
+    from survey.load.metadata import METADATA_FILE
+
     chosen = list(paths)
     kb = load_knowledge_base(root, chosen)
-    diagnostics = list(kb.diagnostics)
-    for entry_file in kb.files:
-        diagnostics.extend(check_entry_file(entry_file, kb.taxonomy))
-    diagnostics.extend(check_cross_entry(kb))
-    files = len(kb.files) + 1
-    from survey.load.metadata import METADATA_FILE, load_metadata  # its models cost start-up time: only when needed
-
-    if (root / METADATA_FILE).is_file():
-        metadata, metadata_problems = load_metadata(root)
-        diagnostics.extend(metadata_problems)
-        files += 1
-        if metadata is not None:
-            diagnostics.extend(_coauthor_problems(kb, metadata))
+    diagnostics = list(kb.diagnostics) + check_rules(kb, root)
+    files = len(kb.files) + 1 + (root / METADATA_FILE).is_file()
     if chosen:
         from survey.load.knowledge_base import display_path, expand_paths
 
@@ -62,6 +53,23 @@ def check(root: Path, paths: Iterable[Path] = ()) -> CheckResult:
                        if d.location.path in wanted or any(r.path in wanted for r in d.related)]
         files = len(wanted)
     return CheckResult(kb, sorted(diagnostics, key=Diagnostic.sort_key), files)
+
+
+def check_rules(kb: KnowledgeBase, root: Path) -> list[Diagnostic]:
+    """The problems the rules find in a loaded knowledge base (those of loading it are in kb.diagnostics): each
+    entry's, those across entries, and paper/metadata.yaml's with the co-author list's."""
+    from survey.load.metadata import METADATA_FILE, load_metadata  # its models cost start-up time: only when needed
+
+    diagnostics = []
+    for entry_file in kb.files:
+        diagnostics.extend(check_entry_file(entry_file, kb.taxonomy))
+    diagnostics.extend(check_cross_entry(kb))
+    if (root / METADATA_FILE).is_file():
+        metadata, metadata_problems = load_metadata(root)
+        diagnostics.extend(metadata_problems)
+        if metadata is not None:
+            diagnostics.extend(_coauthor_problems(kb, metadata))
+    return diagnostics
 
 
 def _coauthor_problems(kb: KnowledgeBase, metadata: Metadata) -> list[Diagnostic]:

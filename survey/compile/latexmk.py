@@ -13,6 +13,7 @@ import os
 import re
 import shutil
 import subprocess
+import threading
 from collections.abc import Callable, Iterable, Mapping
 from concurrent.futures import Future
 from dataclasses import dataclass, field
@@ -101,7 +102,8 @@ def tex_environment(base: dict[str, str] | None = None) -> dict[str, str]:
 def compile_pdf(folder: Path, main: str, sources: Iterable[str], *, extra_inputs: Iterable[Path] = (),
                 progress: Progress = lambda message: None, locate_entry: EntryLocator = lambda entry_id: None,
                 force: bool = False, timeout: float | None = None,
-                arriving: Mapping[str, Future[None]] | None = None) -> CompileResult:
+                arriving: Mapping[str, Future[None]] | None = None,
+                cancel: threading.Event | None = None) -> CompileResult:
     """Build folder/survey.pdf from `sources` (file names relative to `folder`, `main` among them).
 
     latexmk and what it runs are stopped after `timeout` seconds (default: $SURVEY_TEX_TIMEOUT, else 30 minutes).
@@ -110,6 +112,9 @@ def compile_pdf(folder: Path, main: str, sources: Iterable[str], *, extra_inputs
     holds a stand-in of the same page sizes until its future completes. TeX lays the document out with the
     stand-in; the final file replaces it in the staging folder on arrival, and a file that arrives after the last
     pdflatex pass began gets one more pass, so the PDF is the one a build that waited would have made.
+
+    `cancel`, once set, stops TeX (the caller found that the build is refused): the result is a failure with no
+    diagnostics of its own, and the previous PDF is kept.
     """
     if timeout is None:
         timeout = _timeout_from_environment()
@@ -134,14 +139,18 @@ def compile_pdf(folder: Path, main: str, sources: Iterable[str], *, extra_inputs
     started = time.monotonic()
     progress(f"running latexmk on {main} in {staging}")
     arrivals = _Arrivals(folder, staging, arriving or {})
-    returncode, transcript = _run_latexmk(staging, main, progress, timeout, arrivals.pass_started)
+    returncode, transcript = _run_latexmk(staging, main, progress, timeout, arrivals.pass_started, cancel=cancel)
+    if cancel is not None and cancel.is_set():
+        hash_file.unlink(missing_ok=True)
+        progress("TeX stopped: the build is refused")
+        return CompileResult(False, None, True, [], time.monotonic() - started)
     if returncode == 0 and arriving:
         hash_file.unlink(missing_ok=True)  # until the files have arrived and the PDF is theirs
         arrivals.wait()
         if arrivals.late():
             progress("a figure arrived after TeX's last pass: one more pass")
             left = max(timeout - (time.monotonic() - started), 1.0)
-            returncode, transcript = _run_latexmk(staging, main, progress, left, lambda: None, force=True)
+            returncode, transcript = _run_latexmk(staging, main, progress, left, force=True, cancel=cancel)
         digest = source_hash(folder, names, extra_inputs)
     seconds = time.monotonic() - started
     if returncode is None:
@@ -237,7 +246,6 @@ class _Arrivals:
 
     def __init__(self, folder: Path, staging: Path, arriving: Mapping[str, Future[None]]) -> None:
         import functools
-        import threading
 
         self._lock = threading.Lock()
         self._folder, self._staging, self._futures = folder, staging, dict(arriving)
@@ -282,12 +290,13 @@ class _Arrivals:
 
 
 def _run_latexmk(staging: Path, main: str, progress: Progress, timeout: float,
-                 pass_started: Callable[[], None] = lambda: None, force: bool = False) -> tuple[int | None, str]:
-    """latexmk's exit status (None when it ran past `timeout` seconds and was stopped) and its output.
+                 pass_started: Callable[[], None] = lambda: None, force: bool = False,
+                 cancel: threading.Event | None = None) -> tuple[int | None, str]:
+    """latexmk's exit status (None when it ran past `timeout` seconds, or `cancel` was set, and it was stopped)
+    and its output.
 
     `pass_started` is called as each pdflatex pass begins; `force` makes latexmk run pdflatex at least once."""
     import signal
-    import threading
 
     command = [*LATEXMK, *(["-g"] if force else []), main]
     lines: list[str] = []
@@ -306,6 +315,15 @@ def _run_latexmk(staging: Path, main: str, progress: Progress, timeout: float,
 
         timer = threading.Timer(timeout, stop)
         timer.start()
+        if cancel is not None:  # a watcher that stops TeX once the caller cancels
+
+            def watch() -> None:
+                while run.poll() is None:
+                    if cancel.wait(0.05):
+                        stop()
+                        return
+
+            threading.Thread(target=watch, name="survey-tex-cancel", daemon=True).start()
         try:
             assert run.stdout is not None
             for line in run.stdout:

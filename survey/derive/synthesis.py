@@ -408,8 +408,8 @@ def _cite_metric(b: _Builder, ctx: _Context, w: _Work, index: int, metric: Metri
     b.text(f"{w.entry.display_name} reports {qualifier}")
     b.number(metric_value_text(metric), kind="metric", entry=w.entry.id, metric=str(index))
     phrase = _condition_phrase(ctx, metric)
-    if phrase:
-        b.text(f" ({phrase})")
+    if phrase:  # the entry's words (a model such as 'GPT-3 175B'): a number in them is the metric's too
+        b.text(" (").number(phrase, kind="condition", entry=w.entry.id, metric=str(index)).text(")")
     b.cite([w.entry.id])
 
 
