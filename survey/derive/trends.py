@@ -238,39 +238,56 @@ def efficiency_vs_node_figure(trends: Trends, style: FigureStyle) -> PlannedFigu
 
 
 def operators_map_figure(trends: Trends, style: FigureStyle) -> PlannedFigure | None:
+    """Which operators each design runs in memory: a works x operators map across the text width, in as many
+    stacked panels as keep each work's name at the note size (one column per work, names upright)."""
     works = sorted((w for w in trends.works if w.operators),
                    key=lambda w: (trends.families.index(w.family) if w.family in trends.families else 99,
                                   w.year or 0, w.name.lower()))
     if not works:
         return None
     operators = [o for o in trends.operators if any(o in w.operators for w in works)]
-
-    width = style.wide_in  # the full text width: one column per work, names upright
-    height = 2.6
+    width = style.wide_in
+    panels = _operator_panels(works, style, width)
+    names_in = max(len(w.name) for w in works) * 0.55 * style.note_pt / 72  # the longest name, upright
+    panel_in = 0.25 + len(operators) * 1.6 * style.tick_pt / 72 + names_in
+    height = round(len(panels) * panel_in + 0.1, 2)
 
     def draw(book: FigureBook) -> None:
         from matplotlib import rc_context
+        from matplotlib.figure import Figure as MplFigure
 
         style = book.style  # the sizes planned, in the font found for drawing
         with rc_context(style.rc()):
-            figure, axes = _axes(width, height)
-            for x, work in enumerate(works):
-                for y, op in enumerate(operators):
-                    if op in work.operators:
-                        axes.add_patch(_square(x, y))
-            axes.set_xlim(-0.5, len(works) - 0.5)
-            axes.set_ylim(len(operators) - 0.5, -0.5)
-            axes.set_yticks(range(len(operators)))
-            axes.set_yticklabels(operators)
-            axes.set_xticks(range(len(works)))
-            axes.set_xticklabels([w.name for w in works], rotation=90, fontsize=_name_size(style, width, len(works)))
-            axes.set_aspect("auto")
-            axes.grid(False)
-            figure.tight_layout()
+            figure = MplFigure(figsize=(width, height))
+            rows = figure.subplots(len(panels), 1, squeeze=False)[:, 0]
+            columns = max(len(panel) for panel in panels)
+            for axes, panel in zip(rows, panels):
+                for x, work in enumerate(panel):
+                    for y, op in enumerate(operators):
+                        if op in work.operators:
+                            axes.add_patch(_square(x, y))
+                axes.set_xlim(-0.5, columns - 0.5)  # every panel's columns as wide as the first's
+                axes.set_ylim(len(operators) - 0.5, -0.5)
+                axes.set_yticks(range(len(operators)))
+                axes.set_yticklabels(operators)
+                axes.set_xticks(range(len(panel)))
+                axes.set_xticklabels([w.name for w in panel], rotation=90, fontsize=style.note_pt)
+                axes.set_aspect("auto")
+                axes.grid(False)
+            figure.tight_layout(h_pad=0.4)
             book.save(figure, "operators-in-memory")
     caption = ("Which operators each design runs in or beside memory (works that record them, by class and year).")
     return PlannedFigure(Figure("operators-in-memory", "", caption, sorted(w.entry_id for w in works),
-                  width, height, wide=True), draw)
+                                width, height, wide=True), draw)
+
+
+def _operator_panels(works: list[TrendWork], style: FigureStyle, width_in: float) -> list[list[TrendWork]]:
+    """The works in order, split into panels of equal size, each with at most as many columns as names at the
+    note size fit across the axes (about 85 % of the width)."""
+    fit = max(1, int(0.85 * width_in * 72 / (1.25 * style.note_pt)))
+    count = -(-len(works) // fit)
+    size = -(-len(works) // count)
+    return [works[i:i + size] for i in range(0, len(works), size)]
 
 
 _HARDWARE_MARKERS = ("o", "s", "D", "v")  # by the order of the measured methods in the taxonomy
@@ -349,13 +366,6 @@ def silicon_timeline_figure(trends: Trends, style: FigureStyle) -> PlannedFigure
                "sections count the same works as measured.")
     return PlannedFigure(Figure("silicon-timeline", "", caption, sorted(w.entry_id for w in works),
                   width, height, wide=wide), draw)
-
-
-def _name_size(style: FigureStyle, width_in: float, count: int) -> float:
-    """The size of the works' names under the operator map: the note size, smaller when the names' columns are
-    narrower than a line of it (the axes take about 85 % of the width)."""
-    pitch_pt = 0.85 * width_in * 72 / max(count, 1)
-    return round(min(style.note_pt, max(3.0, 0.95 * pitch_pt)), 1)
 
 
 def _square(x: int, y: int) -> Any:
