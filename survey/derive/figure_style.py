@@ -163,6 +163,43 @@ def _pdf_number(value: float) -> bytes:
     return (b"%d" % value) if value == int(value) else (b"%.6f" % value).rstrip(b"0")
 
 
+_LABEL_PLACES = ((3, "left"), (-3, "right"))  # points from the marker, level with it (else it reads as another's)
+
+
+def place_labels(figure: Any, axes: Any, labels: list[tuple[str, float, float]], fontsize: float,
+                 points: list[tuple[float, float]], marker_pt: float) -> int:
+    """Name points without covering data: each label in `labels` (text, x, y in data coordinates, in order of
+    priority) goes to the right of its point, else to its left, where it overlaps no label placed before it, no
+    other marker of `points` (`marker_pt` across), the legend or the axes' edge; a label that fits nowhere is left
+    out (the point stays, and the caption cites every work). Call once the layout is final. Returns how many were
+    placed."""
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.transforms import Bbox
+
+    renderer = FigureCanvasAgg(figure).get_renderer()
+    radius = marker_pt / 2 * figure.dpi / 72
+    centres = [tuple(axes.transData.transform((x, y))) for x, y in points]
+    legend = axes.get_legend()
+    taken: list[Any] = [legend.get_window_extent(renderer)] if legend is not None else []
+    frame = axes.get_window_extent(renderer)
+    placed = 0
+    for text, x, y in labels:
+        own = tuple(axes.transData.transform((x, y)))
+        markers = [Bbox.from_extents(cx - radius, cy - radius, cx + radius, cy + radius)
+                   for cx, cy in centres if (cx, cy) != own]
+        for dx, align in _LABEL_PLACES:
+            label = axes.annotate(text, (x, y), xytext=(dx, 0), textcoords="offset points", fontsize=fontsize,
+                                  va="center", ha=align)
+            box = label.get_window_extent(renderer)
+            inside = frame.x0 <= box.x0 and box.x1 <= frame.x1 and frame.y0 <= box.y0 and box.y1 <= frame.y1
+            if inside and not any(box.overlaps(other) for other in taken + markers):
+                taken.append(box)
+                placed += 1
+                break
+            label.remove()
+    return placed
+
+
 def _plain_log_ticks(axes: Any, axis: str = "y") -> None:
     """Label a log axis ('x' or 'y') with plain numbers (1, 10, 100, no mathtext powers) and leave minor ticks
     unlabelled."""

@@ -24,6 +24,7 @@ from survey.derive.figure_style import (
     PlannedFigure,
     _plain_log_ticks,
     draw_planned,
+    place_labels,
 )
 from survey.derive.synthesis import _designs
 
@@ -164,15 +165,17 @@ def speedup_by_baseline_figure(trends: Trends, style: FigureStyle) -> PlannedFig
         style = book.style  # the sizes planned, in the font found for drawing
         with rc_context(style.rc()):
             figure, axes = _axes(style.column_in, 2.6)
+            drawn: list[tuple[float, float]] = []
+            names: list[tuple[str, float, float]] = []  # the two highest of each class, named once laid out
             for x, label in enumerate(classes):
                 group = sorted((p for p in points if p[0] == label), key=lambda p: (-p[1], p[2].entry_id))
                 for offset, (_, value, work) in enumerate(group):
                     dx = (offset % 5 - 2) * 0.08
                     axes.scatter(x + dx, value, s=14, color=colours.get(work.family or "", "#BBBBBB"),
                                  edgecolor="black", linewidth=0.3, marker="o" if work.measured else "^", zorder=3)
+                    drawn.append((x + dx, value))
                     if offset < 2:
-                        axes.annotate(work.name, (x + dx, value), xytext=(3, 0), textcoords="offset points",
-                                      fontsize=style.note_pt, va="center")
+                        names.append((work.name, x + dx, value))
             axes.set_yscale("log")
             axes.axhline(1.0, color="black", linewidth=0.5)
             _plain_log_ticks(axes)
@@ -185,6 +188,8 @@ def speedup_by_baseline_figure(trends: Trends, style: FigureStyle) -> PlannedFig
                        for f in trends.families if any(w.family == f and w.speedups for w in trends.works)]
             axes.legend(handles=handles, frameon=False, loc="upper right", fontsize=style.legend_pt)
             figure.tight_layout()
+            names.sort(key=lambda n: -n[2])  # the highest values are named first
+            place_labels(figure, axes, names, style.note_pt, drawn, marker_pt=14 ** 0.5)
             book.save(figure, "speedup-by-baseline")
     caption = ("Reported speedups grouped by the hardware class of their baseline, each work's highest value per "
                "class; colour: architecture class; circles measured, triangles simulated. Values hold under each "

@@ -81,3 +81,35 @@ def test_trend_figures_embed_their_fonts_as_truetype_not_type_3(tmp_path: Path, 
     fonts = subprocess.run(["pdffonts", str(tmp_path / "trends.pdf")], capture_output=True, text=True, check=True)
     listed = fonts.stdout.splitlines()[2:]
     assert listed and all("TrueType" in line and " yes " in line for line in listed), fonts.stdout
+
+
+def test_point_names_cover_neither_each_other_nor_other_markers() -> None:
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure as MplFigure
+    from matplotlib.transforms import Bbox
+
+    from survey.derive.figure_style import place_labels
+
+    figure = MplFigure(figsize=(3.3, 2.4))
+    axes = figure.add_subplot(1, 1, 1)
+    points = [(x * 0.08, 10 + y * 0.6) for x in range(5) for y in range(6)] + [(3.0, 50.0)]  # a cluster, a loner
+    for x, y in points:
+        axes.scatter(x, y, s=14)
+    axes.set_xlim(-0.5, 3.5)
+    axes.set_ylim(5, 60)
+    figure.tight_layout()
+    labels = [(f"Work number {i}", x, y) for i, (x, y) in enumerate(points)]
+    placed = place_labels(figure, axes, labels, 6.0, points, marker_pt=14 ** 0.5)
+    renderer = FigureCanvasAgg(figure).get_renderer()
+    boxes = [(text.get_text(), text.get_window_extent(renderer)) for text in axes.texts]
+    assert placed == len(boxes) and 1 <= placed < len(labels)  # the loner is named; the cluster is not all named
+    assert "Work number 30" in [name for name, _ in boxes]
+    for i, (_, one) in enumerate(boxes):
+        assert not any(one.overlaps(other) for _, other in boxes[i + 1:])
+    radius = 14 ** 0.5 / 2 * figure.dpi / 72
+    for name, box in boxes:
+        own = next(p for text, *p in labels if text == name)
+        for x, y in points:
+            if [x, y] != own:
+                cx, cy = axes.transData.transform((x, y))
+                assert not box.overlaps(Bbox.from_extents(cx - radius, cy - radius, cx + radius, cy + radius))
