@@ -317,15 +317,16 @@ def _compile_alongside(plan: FigurePlan, rules: Callable[[], list[Diagnostic]], 
     from survey.render.latex import MAIN_FILE
 
     pages = sorted({(f.file_name, f.page): (f.width_in, f.height_in) for f in plan.figures}.items())
-    files = sorted({name for (name, _), _ in pages}) if plan.draw is not None else []
+    draw = plan.draw  # None: the figures were copied from the cache and are in place
+    files = sorted({name for (name, _), _ in pages}) if draw is not None else []
     for name in files:  # one PDF of the figures' pages (figure_style.FigureBook): its stand-in, page for page
         write_atomically(work / FIGURES_DIR / name, blank_pdf([size for (file, _), size in pages if file == name]))
     refused = threading.Event()
     with ThreadPoolExecutor(max_workers=1, thread_name_prefix="survey-beside-tex") as beside:
         arriving = {}
-        if files and plan.draw is not None:
+        if draw is not None and files:
             progress("drawing figures while TeX runs")
-            drawn = beside.submit(plan.draw)
+            drawn = beside.submit(draw)
             arriving = {f"{FIGURES_DIR}/{name}": drawn for name in files}
         checked = beside.submit(rules)
 

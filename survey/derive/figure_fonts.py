@@ -10,12 +10,12 @@ kept in the knowledge base's cache, named by the hash of everything it depends o
 from __future__ import annotations
 
 import hashlib
-import subprocess
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
+from survey.files.tex_tree import find_tex_files
 from survey.report.diagnostics import Diagnostic, Location, warning
 
 # The OpenType file of each venue's body font, as kpsewhich finds it: acmart sets Linux Libertine (Libertinus is
@@ -50,7 +50,7 @@ def find_body_font(venue: str, kpsewhich: str = "kpsewhich") -> tuple[FontSource
     name = BODY_FONTS.get(venue)
     if name is None:
         return None, []
-    found = _kpsewhich(kpsewhich, name)
+    found = find_tex_files(kpsewhich, name).get(name)
     try:
         data = found.read_bytes() if found is not None else None
     except OSError:
@@ -66,15 +66,6 @@ def find_body_font(venue: str, kpsewhich: str = "kpsewhich") -> tuple[FontSource
 
     digest.update(fonttools_version.encode())
     return FontSource(found, digest.hexdigest()[:32]), []
-
-
-def _kpsewhich(kpsewhich: str, name: str) -> Path | None:
-    try:
-        done = subprocess.run([kpsewhich, name], capture_output=True, text=True, check=False, timeout=30)
-    except (OSError, subprocess.SubprocessError):
-        return None
-    lines = [line for line in done.stdout.splitlines() if line.strip()]
-    return Path(lines[0]) if done.returncode == 0 and lines else None
 
 
 @contextmanager

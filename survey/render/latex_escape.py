@@ -10,10 +10,10 @@ and a warning says which characters were degraded; it never makes the build fail
 from __future__ import annotations
 
 import re
-import subprocess
 import unicodedata
 from dataclasses import dataclass, field
-from pathlib import Path
+
+from survey.files.tex_tree import find_tex_files
 
 _SPECIALS = {
     "\\": r"\textbackslash{}",
@@ -68,7 +68,7 @@ class Charset:
 def detect_charset(kpsewhich: str = "kpsewhich") -> Charset:
     """Read the code points that T1/TS1 (and the LaTeX kernel) declare, and whether CJKutf8 is installed."""
     code_points: set[int] = set()
-    found = _kpsewhich(kpsewhich, "t1enc.dfu", "ts1enc.dfu", "CJKutf8.sty", "c70gbsn.fd")
+    found = find_tex_files(kpsewhich, "t1enc.dfu", "ts1enc.dfu", "CJKutf8.sty", "c70gbsn.fd")
     for name in ("t1enc.dfu", "ts1enc.dfu"):
         path = found.get(name)
         if path is not None:
@@ -93,16 +93,6 @@ def _common_ts1(code: int) -> bool:
 def parse_dfu(text: str) -> set[int]:
     """Code points of the \\DeclareUnicodeCharacter lines of a .dfu file."""
     return {int(m.group(1), 16) for m in re.finditer(r"\\DeclareUnicodeCharacter\{([0-9A-Fa-f]+)\}", text)}
-
-
-def _kpsewhich(kpsewhich: str, *names: str) -> dict[str, Path]:
-    """The files kpsewhich finds, by name (one call for all of them)."""
-    try:
-        found = subprocess.run([kpsewhich, *names], capture_output=True, text=True, check=False, timeout=30)
-    except (OSError, subprocess.SubprocessError):
-        return {}
-    paths = [Path(line) for line in found.stdout.splitlines() if line.strip()]
-    return {name: next(p for p in paths if p.name == name) for name in names if any(p.name == name for p in paths)}
 
 
 _LONG_WORD = 30  # characters without a space: longer runs (identifiers, pasted URLs) get break points
