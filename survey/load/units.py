@@ -3,10 +3,12 @@
 Counting units get dimensions of their own so that pint tells TOPS/W (operations per joule) from J/token:
 `operation` (1 MAC = 2 operations, the field's convention) and `token`.
 
-Building pint's registry costs a few tenths of a second, which a pre-commit check cannot afford. What the
-program needs of a unit is only its dimension and its scale to base units (`UnitFacts`), so these are kept in
-a memo that the commands load from and save to the knowledge base's cache folder (`memo_file`): a run that
-meets only known unit strings never imports pint.
+Building pint's registry costs a few tenths of a second, which a pre-commit check (and a cold build, where it
+would delay TeX) cannot afford. What the program needs of a unit is only its dimension and its scale to base
+units (`UnitFacts`), so these are kept in a memo that the commands load from and save to the knowledge base's
+cache folder (`memo_file`), and the units the field writes ship worked out in `survey/data/unit-facts.json`
+(written by scripts/unit_table.py; a test works each one out with pint again): a run that meets only known unit
+strings never imports pint.
 """
 
 from __future__ import annotations
@@ -103,8 +105,11 @@ class UnitFacts:
     scale: float
 
 
-# unit text -> its facts (None: not a unit). Filled from pint on demand, or from a memo file by `memo_file`.
+# unit text -> its facts (None: not a unit). Filled from pint on demand, from a memo file by `memo_file`, or
+# from the shipped table.
 _FACTS: dict[str, UnitFacts | None] = {}
+TABLE_FILE = Path(__file__).resolve().parent.parent / "data" / "unit-facts.json"
+_TABLE_UNREAD = [TABLE_FILE]  # read at the first unit that neither _FACTS nor a memo knows
 # Memo files handed to `memo_file` and not read yet: read at the first unit not known, so that a run that
 # needs no unit (a cached query) does not pay for reading them.
 _UNREAD_MEMOS: list[Path] = []
@@ -119,18 +124,28 @@ def facts(text: str) -> UnitFacts | None:
         _read_memo(_UNREAD_MEMOS.pop())
         if text in _FACTS:
             return _FACTS[text]
-    parsed = parse_unit(text)
-    found = None
-    if parsed is not None:
-        try:
-            scale = float(parsed.to_base_units().magnitude)
-        except ArithmeticError:  # `km^300`: a scale no float holds
-            scale = math.inf
-        if math.isfinite(scale) and scale != 0:
-            found = UnitFacts(_dimension_key(parsed.dimensionality), scale)
+    while _TABLE_UNREAD:
+        _read_table(_TABLE_UNREAD.pop())
+        if text in _FACTS:
+            return _FACTS[text]
+    found = _work_out(text)
     _FACTS[text] = found
     _COMPUTED.append(text)
     return found
+
+
+def _work_out(text: str) -> UnitFacts | None:
+    """The facts of `text` from pint."""
+    parsed = parse_unit(text)
+    if parsed is None:
+        return None
+    try:
+        scale = float(parsed.to_base_units().magnitude)
+    except ArithmeticError:  # `km^300`: a scale no float holds
+        return None
+    if not math.isfinite(scale) or scale == 0:
+        return None
+    return UnitFacts(_dimension_key(parsed.dimensionality), scale)
 
 
 def _dimension_key(dimensionality: Any) -> str:
@@ -171,6 +186,28 @@ def _read_memo(path: Path) -> None:
     for text, found in read.items():
         if simple_enough(text):
             _FACTS.setdefault(text, found)
+
+
+def _read_table(path: Path) -> None:
+    """The shipped facts (no key: they hold for every version of pint that defines the units alike, which a test
+    checks). A missing or damaged table only costs pint's registry."""
+    try:
+        stored = json.loads(path.read_text(encoding="utf-8"))
+        read = {text: _memo_facts(value) for text, value in stored["units"].items()}
+    except (OSError, ValueError, TypeError, KeyError, AttributeError):
+        return
+    for text, found in read.items():
+        _FACTS.setdefault(text, found)
+
+
+def table_text(texts: list[str]) -> str:
+    """The shipped table's text for the unit strings `texts`, each worked out with pint (scripts/unit_table.py)."""
+    worked_out = {}
+    for text in sorted(set(texts)):
+        found = _work_out(text)
+        worked_out[text] = [found.dimension, found.scale] if found else None
+    lines = [f"  {json.dumps(text)}: {json.dumps(known)}" for text, known in worked_out.items()]
+    return '{"units": {\n' + ",\n".join(lines) + "\n}}\n"  # one unit a line, for reviewable diffs
 
 
 def _memo_facts(value: Any) -> UnitFacts | None:

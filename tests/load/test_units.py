@@ -76,7 +76,11 @@ def test_a_check_with_a_warm_unit_memo_never_imports_pint(kb: KnowledgeBaseFolde
     import subprocess
     import sys
 
-    kb.write_entry("ada-example-pim24")
+    from conftest import VALID_ENTRY
+
+    # GOPS/uW: a unit of the right dimension that the shipped table (survey/data/unit-facts.json) does not hold
+    assert "GOPS/uW" not in units.TABLE_FILE.read_text(encoding="utf-8")
+    kb.write_entry("ada-example-pim24", VALID_ENTRY.replace("unit: GOPS/mW", "unit: GOPS/uW"))
     program = ("import sys\nfrom survey.cli.main import main\n"
                "try:\n    main(['check'])\nexcept SystemExit:\n    pass\n"
                "print('pint loaded' if 'pint' in sys.modules else 'pint not loaded')\n")
@@ -108,3 +112,51 @@ def test_a_memo_is_only_rewritten_when_new_units_were_worked_out(tmp_path: Path)
     with units.memo_file(memo):
         assert units.same_dimension("hOPS/dW", "hOPS/dW")
     assert memo.stat().st_mtime_ns == touched and touched >= written
+
+
+def _pint_facts(text: str) -> units.UnitFacts | None:
+    return units._work_out(text)
+
+
+def test_every_unit_of_the_shipped_table_is_what_pint_works_out() -> None:
+    import json
+
+    shipped = json.loads(units.TABLE_FILE.read_text(encoding="utf-8"))["units"]
+    assert len(shipped) > 40
+    for text, stored in shipped.items():
+        worked_out = _pint_facts(text)
+        assert (None if worked_out is None else [worked_out.dimension, worked_out.scale]) == stored, text
+
+
+def test_the_shipped_table_holds_the_taxonomys_units_and_the_fields_usual_ones() -> None:
+    import json
+
+    from survey.load.taxonomy import load_taxonomy
+
+    shipped = json.loads(units.TABLE_FILE.read_text(encoding="utf-8"))["units"]
+    taxonomy, _ = load_taxonomy(str(Path(__file__).resolve().parents[2] / "taxonomy.yaml"))
+    kinds = taxonomy.vocabularies["metric"].terms.values()
+    wanted = {t for kind in kinds for t in (kind.dimension, kind.canonical_unit) if t} | set(units.FIELD_UNITS)
+    assert wanted - set(shipped) == set()
+
+
+def test_a_cold_check_of_units_the_table_holds_never_imports_pint(kb: KnowledgeBaseFolder) -> None:
+    import subprocess
+    import sys
+
+    kb.write_entry("ada-example-pim24")  # x and GOPS/mW, both in the table
+    program = ("import sys\nfrom survey.cli.main import main\n"
+               "try:\n    main(['check'])\nexcept SystemExit:\n    pass\n"
+               "print('pint loaded' if 'pint' in sys.modules else 'pint not loaded')\n")
+    run = subprocess.run([sys.executable, "-c", program], cwd=kb.root, capture_output=True, text=True)
+    assert run.stdout.splitlines() == ["0 errors, 0 warnings in 2 files checked", "pint not loaded"]
+    assert not (kb.root / ".survey-cache").exists() or not (kb.root / ".survey-cache" / "units.json").exists()
+
+
+def test_a_damaged_table_only_costs_pint(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    damaged = tmp_path / "unit-facts.json"
+    damaged.write_text('{"units": {"ms": ["[time]^1", "not a number"]}}')
+    monkeypatch.setattr(units, "_FACTS", {})
+    monkeypatch.setattr(units, "_TABLE_UNREAD", [damaged])
+    assert units.convert(1500, "us", "ms") == pytest.approx(1.5)
+    assert units.facts("ms") == units.UnitFacts("[time]^1", 0.001)
