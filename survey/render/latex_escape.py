@@ -98,6 +98,9 @@ def parse_dfu(text: str) -> set[int]:
 _LONG_WORD = 30  # characters without a space: longer runs (identifiers, pasted URLs) get break points
 _BREAK_EVERY = 20
 _LONG_RUN = re.compile(r"\S{" + str(_LONG_WORD + 1) + ",}")
+# Text of these characters only prints as itself once its whitespace runs are one space, unless it holds a
+# ligature pair (-- or ,,) or a long run (the escaper's fast path; tests check it agrees with escape_each).
+_PLAIN = re.compile(r"[A-Za-z0-9 \t\n\r.,;:()/+=*@!?-]*")
 
 
 def _long_word_breaks(value: str) -> set[int]:
@@ -121,7 +124,14 @@ class Escaper:
         """LaTeX that prints `text` as itself (whitespace runs become one space)."""
         if isinstance(text, Raw):
             return text
-        value = unicodedata.normalize("NFC", str(text))
+        value = str(text)
+        if _PLAIN.fullmatch(value) and "--" not in value and ",," not in value and not _LONG_RUN.search(value):
+            return Raw(" ".join(value.split()))  # most cells and sentences: nothing to escape, degrade or break
+        return self.escape_each(value)
+
+    def escape_each(self, text: str) -> Raw:
+        """escape(), character by character."""
+        value = unicodedata.normalize("NFC", text)
         breaks = _long_word_breaks(value)
         out: list[str] = []
         cjk_run: list[str] = []

@@ -87,6 +87,24 @@ def test_escape_output_has_no_markup_of_its_own_for_any_text(text: str) -> None:
     require_plain_escape(text, Escaper(fallback_charset())(text))
 
 
+# Text near the fast path's edge: its characters, the ligature pairs, the specials and long runs.
+_NEAR_PLAIN = st.lists(st.sampled_from(list("aZ09 \t\n\r.,;:()/+=*@!?-") + ["--", ",,", "&", "\u00a0", "é", "x" * 31])
+                       ).map("".join)
+
+
+@settings(max_examples=600, deadline=None)
+@given(_NEAR_PLAIN)
+def test_the_fast_path_prints_what_escaping_each_character_prints(text: str) -> None:
+    assert Escaper(fallback_charset())(text) == Escaper(fallback_charset()).escape_each(text)
+
+
+def test_plain_text_collapses_whitespace_and_the_dashes_and_runs_still_go_the_long_way() -> None:
+    escaper = Escaper(fallback_charset())
+    assert escaper("  Up to 2.81x (GPT-3,\n batch 8)  ") == "Up to 2.81x (GPT-3, batch 8)"
+    assert escaper("2--4") == "2-{}-4"
+    assert "\\-" in escaper("a" * 40)
+
+
 def test_identifiers_are_validated_not_escaped() -> None:
     assert orcid("0000-0002-1825-0097") == "0000-0002-1825-0097"
     assert orcid("0000-0002-1825") is None
