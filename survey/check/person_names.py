@@ -74,6 +74,8 @@ def check_spellings(entries: list[Entry]) -> list[Diagnostic]:
     seen: dict[str, list[tuple[str, str | None, Location]]] = defaultdict(list)
     out: list[Diagnostic] = []
     reported: set[tuple[str, str]] = set()
+    apart = {frozenset((_fold(person.name), _fold(other))) for entry in entries for person in entry.people
+             for other in person.not_same_as}  # pairs an entry says are two people
     for entry in entries:
         for index, person in enumerate(entry.people):
             _, family = name_tokens(person.name)
@@ -85,6 +87,8 @@ def check_spellings(entries: list[Entry]) -> list[Diagnostic]:
                     continue
                 if where.path == entry.path:  # two people of one author list are two people
                     continue
+                if frozenset((_fold(name), _fold(person.name))) in apart:
+                    continue
                 if (orcid and person.orcid == orcid) or same_person(name, person.name):
                     pair = (name, person.name)
                     if pair not in reported:
@@ -92,8 +96,9 @@ def check_spellings(entries: list[Entry]) -> list[Diagnostic]:
                         out.append(warning(entry.locate("people", index, "name"), "person-spelling",
                                            f"'{one_line(person.name)}' looks like '{one_line(name)}' "
                                            f"written another way ({where.path})",
-                                           "write one person's name the same way in every entry, or give "
-                                           "both their ORCID iDs if they are two people", related=[where]))
+                                           "write one person's name the same way in every entry; if they are "
+                                           "two people, give both their ORCID iDs, or add `not_same_as: "
+                                           f"[{one_line(name)}]` to this person", related=[where]))
                     break
             if all(name != person.name for name, _, _ in spellings):
                 spellings.append((person.name, person.orcid, entry.locate("people", index, "name")))

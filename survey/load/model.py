@@ -83,6 +83,9 @@ class Person(Strict):
     role: str = term_field("role", "speaker, presenter, author or chair.", many=False, required=True)
     consent: Literal["invited", "confirmed", "declined"] | None = Field(
         None, description="Co-authorship consent state for the survey (poster presenters and speakers).")
+    not_same_as: Texts = Field(default_factory=list, description=(
+        "Names, as other entries write them, of people this person is not although the names look alike "
+        "('Meng Syuan Li' is not 'Meng Li'); for when no ORCID iD tells them apart."))
 
 
 class Version(Strict):

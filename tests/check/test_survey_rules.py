@@ -35,6 +35,23 @@ def test_check_warns_once_at_the_second_spelling_of_a_person(kb: KnowledgeBaseFo
     assert found[0]["line"] == line_of(other, "Ada B. Example")
 
 
+def test_a_person_said_not_to_be_a_look_alike_is_not_warned_of_in_either_order(kb: KnowledgeBaseFolder) -> None:
+    kb.write_entry("ada-example-pim24")
+    other = VALID_ENTRY.replace("  - name: Ada Example", "  - name: Ada B. Example", 1).replace(
+        "10.5555/example.2024.001", "10.5555/example.2024.002")
+    found = kb.check()
+    kb.write_entry("another-example24", other)
+    assert "person-spelling" in kb.check().codes() and "person-spelling" not in found.codes()
+    assert "not_same_as: [Ada Example]" in kb.check().only("person-spelling")["hint"]
+    kb.write_entry("another-example24", other.replace("  - name: Ada B. Example",
+                                                      "  - name: Ada B. Example\n    not_same_as: [Ada Example]", 1))
+    assert "person-spelling" not in kb.check().codes()
+    kb.write_entry("another-example24", other)  # said in the earlier entry instead
+    kb.write_entry("ada-example-pim24", VALID_ENTRY.replace(
+        "  - name: Ada Example", "  - name: Ada Example\n    not_same_as: [ada b. example]", 1))
+    assert "person-spelling" not in kb.check().codes()
+
+
 def test_two_authors_of_one_paper_are_never_one_person(kb: KnowledgeBaseFolder) -> None:
     text = VALID_ENTRY.replace("  - name: Bo Sample", "  - name: Ada B. Example", 1)
     kb.write_entry("ada-example-pim24", text)
