@@ -37,6 +37,8 @@ class BibResult:
 
 def bib_names(text: str) -> str:
     """Names as ASCII with braced accents ({\\"u}), which BibTeX abbreviates and sorts correctly."""
+    if text.isascii():  # most names: the encoder changes only what is not ASCII
+        return text
     from pylatexenc.latexencode import unicode_to_latex  # type: ignore[import-untyped]
 
     value = unicodedata.normalize("NFC", text)

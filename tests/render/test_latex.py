@@ -5,13 +5,15 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from survey.compile.latexmk import entry_at, read_log
 from survey.check.authors import build_author_list
+from survey.compile.latexmk import entry_at, read_log
 from survey.derive.views import build_views
 from survey.load.knowledge_base import load_knowledge_base
 from survey.load.metadata import load_metadata
-from survey.render.bibliography import build_bibliography, safe_value
+from survey.render.bibliography import bib_names, build_bibliography, safe_value
 from survey.render.latex import VENUES, make_environment, make_table, render_document
 from survey.render.latex_escape import Escaper, Raw, fallback_charset
 from survey.report.diagnostics import Location
@@ -145,3 +147,21 @@ def test_row_height_estimate_wraps_whole_words() -> None:
     assert _wrapped_lines("aaaa bbbb cccc", 2 * word + 2) == 2  # 'aaaa bbbb' fits, 'cccc' wraps
     assert _wrapped_lines("aaaa bbbb cccc", word + 1) == 3
     assert _wrapped_lines("x" * 25, _text_pt("x" * 10)) == 3  # a word wider than the column runs over
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet=st.characters(max_codepoint=0x17F)))
+def test_bib_names_encode_only_what_is_not_ascii(text: str) -> None:
+    import unicodedata
+
+    from pylatexenc.latexencode import unicode_to_latex  # type: ignore[import-untyped]
+
+    expected = unicode_to_latex(unicodedata.normalize("NFC", text), non_ascii_only=True,
+                                replacement_latex_protection="braces-all", unknown_char_policy="keep",
+                                unknown_char_warning=False)
+    assert bib_names(text) == expected
+
+
+def test_bib_names_brace_accents_and_leave_ascii_names_alone() -> None:
+    assert bib_names("Zoë Müller") == 'Zo{\\"e} M{\\"u}ller'
+    assert bib_names("Jung Ho Ahn") == "Jung Ho Ahn"
