@@ -21,7 +21,7 @@ from typing import Any
 from survey.report.diagnostics import Location
 
 FACTS_FILE = "entry-facts.json"
-FORMAT = 1
+FORMAT = 2  # 2: a person's not_same_as
 
 DataPath = tuple[str | int, ...]
 
@@ -35,6 +35,7 @@ class VersionFacts:
 class PersonFacts:
     name: str
     orcid: str | None
+    not_same_as: tuple[str, ...] = ()
 
 
 @dataclass
@@ -68,12 +69,12 @@ def facts_of(entry: Any) -> EntryFacts:
         where = entry.locate(*path)
         places[path] = (where.line, where.column)
     return EntryFacts(entry.path, entry.id, entry.doi, [VersionFacts(v.doi) for v in entry.versions],
-                      [PersonFacts(p.name, p.orcid) for p in entry.people], list(entry.draws_on), places)
+                      [PersonFacts(p.name, p.orcid, tuple(p.not_same_as)) for p in entry.people], list(entry.draws_on), places)
 
 
 def _to_data(facts: EntryFacts) -> dict[str, Any]:
     return {"id": facts.id, "doi": facts.doi, "versions": [v.doi for v in facts.versions],
-            "people": [[p.name, p.orcid] for p in facts.people], "draws_on": facts.draws_on,
+            "people": [[p.name, p.orcid, list(p.not_same_as)] for p in facts.people], "draws_on": facts.draws_on,
             "places": [[line, column] for line, column in (facts.places[p] for p in _located_paths(facts))]}
 
 
@@ -99,7 +100,8 @@ def _from_data(path: str, data: Any) -> EntryFacts:
     """Facts read back from the cache; raises TypeError, ValueError or KeyError on anything malformed."""
     facts = EntryFacts(path, _text(data["id"]), _optional_text(data["doi"]),
                        [VersionFacts(_optional_text(doi)) for doi in data["versions"]],
-                       [PersonFacts(_text(name), _optional_text(orcid)) for name, orcid in data["people"]],
+                       [PersonFacts(_text(name), _optional_text(orcid), tuple(_text(other) for other in apart))
+                        for name, orcid, apart in data["people"]],
                        [_text(ref) for ref in data["draws_on"]], {})
     paths = _located_paths(facts)
     places = data["places"]

@@ -31,6 +31,7 @@ class FigureStyle:
     tick_pt: float = 6.0  # tick labels, the per-year legend
     legend_pt: float = 5.0
     note_pt: float = 5.0  # the works' names beside points and in the timeline
+    page_in: float | None = None  # the tallest figure a page holds beside its caption (None: any, the website)
 
     def rc(self) -> Any:
         """The matplotlib rc parameters of a figure in this style."""
@@ -44,19 +45,25 @@ class FigureStyle:
 SITE_STYLE = FigureStyle()  # the website's SVGs, and figures of a venue without a font of its own
 
 
+# Room a page keeps for a float's caption (up to five lines) and the skips around it; the text heights are
+# acmart acmsmall's 574 pt and IEEEtran journal's 696 pt.
+_CAPTION_PT = 72.0
+
+
 def venue_style(venue: str, family: str) -> FigureStyle:
     """The figure style of `venue` ('todaes', 'tcad') drawn in `family`, at the widths the paper prints figures.
 
     TODAES (acmart, acmsmall: 395.8 pt text, one column) prints a narrow figure at 0.6 of the text width and a
     wide one at the text width, beside 10 pt body text and 9 pt captions; TCAD (IEEEtran: two 252 pt columns,
     516 pt across) prints them at a column and at the page width, beside 10 pt text and 8 pt captions. The serif
-    body fonts are smaller to the eye than DejaVu Sans at the same size, so figure text is a point larger."""
+    body fonts are smaller to the eye than DejaVu Sans at the same size, so figure text is a point larger. A
+    figure taller than `page_in` would not fit its page: the operator map is then split into parts."""
     if venue == "todaes":
         return FigureStyle(family, column_in=0.6 * 395.8 / 72, wide_in=395.8 / 72, label_pt=8.0, tick_pt=7.0,
-                           legend_pt=6.5, note_pt=6.0)
+                           legend_pt=6.5, note_pt=6.0, page_in=(574.0 - _CAPTION_PT) / 72)
     if venue == "tcad":
         return FigureStyle(family, column_in=252.0 / 72, wide_in=516.0 / 72, label_pt=8.0, tick_pt=7.0,
-                           legend_pt=6.5, note_pt=6.0)
+                           legend_pt=6.5, note_pt=6.0, page_in=(696.0 - _CAPTION_PT) / 72)
     return dataclasses.replace(SITE_STYLE, family=family)
 
 

@@ -10,7 +10,7 @@ works' short names; fonts match the body size; output is deterministic (see surv
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -242,21 +242,38 @@ def efficiency_vs_node_figure(trends: Trends, style: FigureStyle) -> PlannedFigu
                   style.column_in, 2.8, wide=False), draw)
 
 
-def operators_map_figure(trends: Trends, style: FigureStyle) -> PlannedFigure | None:
+def operators_map_figures(trends: Trends, style: FigureStyle) -> list[PlannedFigure]:
     """Which operators each design runs in memory: a works x operators map across the text width, in as many
-    stacked panels as keep each work's name at the note size (one column per work, names upright)."""
+    stacked panels as keep each work's name at the note size (one column per work, names upright), and in as many
+    figures (parts) as keep each within a page."""
     works = sorted((w for w in trends.works if w.operators),
                    key=lambda w: (trends.families.index(w.family) if w.family in trends.families else 99,
                                   w.year or 0, w.name.lower()))
     if not works:
-        return None
+        return []
     operators = [o for o in trends.operators if any(o in w.operators for w in works)]
     width = style.wide_in
     panels = _operator_panels(works, style, width)
+    columns = max(len(panel) for panel in panels)  # every panel's columns as wide as the first's, in every part
     names_in = max(len(w.name) for w in works) * 0.55 * style.note_pt / 72  # the longest name, upright
     panel_in = 0.25 + len(operators) * 1.6 * style.tick_pt / 72 + names_in
-    height = round(len(panels) * panel_in + 0.1, 2)
+    fit = len(panels) if style.page_in is None else max(1, int((style.page_in - 0.1) // panel_in))
+    per_part = -(-len(panels) // -(-len(panels) // fit))  # as many panels in each part as the parts allow
+    parts = [panels[i:i + per_part] for i in range(0, len(panels), per_part)]
+    caption = "Which operators each design runs in or beside memory (works that record them, by class and year"
+    planned = []
+    for number, part in enumerate(parts, start=1):
+        name = "operators-in-memory" if number == 1 else f"operators-in-memory-{number}"
+        shown = [w for panel in part for w in panel]
+        planned.append(PlannedFigure(
+            Figure(name, "", caption + (f", part {number} of {len(parts)})." if len(parts) > 1 else ")."),
+                   sorted(w.entry_id for w in shown), width, round(len(part) * panel_in + 0.1, 2), wide=True),
+            _operators_map_drawing(part, operators, columns, name, width, round(len(part) * panel_in + 0.1, 2))))
+    return planned
 
+
+def _operators_map_drawing(panels: list[list[TrendWork]], operators: list[str], columns: int, name: str,
+                           width: float, height: float) -> Callable[[FigureBook], None]:
     def draw(book: FigureBook) -> None:
         from matplotlib import rc_context
         from matplotlib.figure import Figure as MplFigure
@@ -265,13 +282,12 @@ def operators_map_figure(trends: Trends, style: FigureStyle) -> PlannedFigure | 
         with rc_context(style.rc()):
             figure = MplFigure(figsize=(width, height))
             rows = figure.subplots(len(panels), 1, squeeze=False)[:, 0]
-            columns = max(len(panel) for panel in panels)
             for axes, panel in zip(rows, panels):
                 for x, work in enumerate(panel):
                     for y, op in enumerate(operators):
                         if op in work.operators:
                             axes.add_patch(_square(x, y))
-                axes.set_xlim(-0.5, columns - 0.5)  # every panel's columns as wide as the first's
+                axes.set_xlim(-0.5, columns - 0.5)
                 axes.set_ylim(len(operators) - 0.5, -0.5)
                 axes.set_yticks(range(len(operators)))
                 axes.set_yticklabels(operators)
@@ -280,10 +296,8 @@ def operators_map_figure(trends: Trends, style: FigureStyle) -> PlannedFigure | 
                 axes.set_aspect("auto")
                 axes.grid(False)
             figure.tight_layout(h_pad=0.4)
-            book.save(figure, "operators-in-memory")
-    caption = ("Which operators each design runs in or beside memory (works that record them, by class and year).")
-    return PlannedFigure(Figure("operators-in-memory", "", caption, sorted(w.entry_id for w in works),
-                                width, height, wide=True), draw)
+            book.save(figure, name)
+    return draw
 
 
 def _operator_panels(works: list[TrendWork], style: FigureStyle, width_in: float) -> list[list[TrendWork]]:
@@ -386,7 +400,7 @@ def plan_trend_figures(trends: Trends, fmt: str = "pdf", style: FigureStyle = SI
     import dataclasses
 
     planned = [p for p in (works_per_year_figure(trends, style), speedup_by_baseline_figure(trends, style),
-                           efficiency_vs_node_figure(trends, style), operators_map_figure(trends, style),
+                           efficiency_vs_node_figure(trends, style), *operators_map_figures(trends, style),
                            silicon_timeline_figure(trends, style)) if p is not None]
     placed = [dataclasses.replace(p.figure, file_name=f"{p.figure.name}.svg" if fmt == "svg" else FIGURES_FILE,
                                   page=1 if fmt == "svg" else page) for page, p in enumerate(planned, start=1)]

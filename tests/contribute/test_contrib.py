@@ -324,6 +324,22 @@ def test_check_changed_still_applies_the_rules_across_entries(repo: KnowledgeBas
     assert run.diagnostics == repo.check("entries/ada-example-copy24.yaml").diagnostics  # same as a full check
 
 
+def test_check_changed_reads_not_same_as_from_an_unchanged_entry(repo: KnowledgeBaseFolder) -> None:
+    committed = (FIXTURES / "valid_entry.yaml").read_text(encoding="utf-8")
+    repo.write_entry("ada-example-pim24", committed.replace(
+        "  - name: Ada Example", "  - name: Ada Example\n    not_same_as: [Ada B. Example]", 1))
+    git(repo.root, "commit", "-q", "-am", "two people")
+    repo.check("--changed")  # fills the cache of the unchanged entries' facts
+    look_alike = committed.replace("  - name: Ada Example", "  - name: Ada B. Example", 1).replace(
+        "    orcid: 0000-0002-1825-0097\n", "", 1).replace("10.5555/example.2024.001", "10.5555/example.2024.002")
+    repo.write_entry("another-example24", look_alike)
+    run = repo.check("--changed")
+    assert "person-spelling" not in run.codes()
+    assert run.diagnostics == repo.check("entries/another-example24.yaml").diagnostics  # as a full check says
+    repo.write_entry("another-example24", look_alike.replace("Ada B. Example", "Ada C. Example", 1))
+    assert "person-spelling" in repo.check("--changed").codes()  # another look-alike is still warned of
+
+
 def test_check_changed_reports_an_entry_left_drawing_on_a_deleted_one(repo: KnowledgeBaseFolder) -> None:
     talk = (FIXTURES / "valid_entry.yaml").read_text(encoding="utf-8").replace(
         "doi: 10.5555/example.2024.001", "doi: 10.5555/example.2024.009").replace(

@@ -113,3 +113,26 @@ def test_point_names_cover_neither_each_other_nor_other_markers() -> None:
             if [x, y] != own:
                 cx, cy = axes.transData.transform((x, y))
                 assert not box.overlaps(Bbox.from_extents(cx - radius, cy - radius, cx + radius, cy + radius))
+
+
+@pytest.mark.parametrize("venue", ["todaes", "tcad"])
+def test_a_growing_operator_map_is_split_into_parts_that_each_fit_a_page(corpus: KnowledgeBase, venue: str) -> None:
+    import dataclasses
+
+    from survey.derive.figure_style import venue_style
+    from survey.derive.trends import operators_map_figures
+
+    assert corpus.taxonomy is not None
+    trends = build_trends(corpus.taxonomy, corpus.entries)
+    # three times today's works (copies under new ids), so that one page cannot hold their map
+    works = [dataclasses.replace(w, entry_id=f"{w.entry_id}-{copy}") for copy in range(3) for w in trends.works]
+    style = venue_style(venue, "DejaVu Sans")
+    assert style.page_in is not None
+    parts = operators_map_figures(dataclasses.replace(trends, works=works), style)
+    assert len(parts) >= 2
+    assert all(p.figure.height_in <= style.page_in for p in parts)
+    shown = [i for p in parts for i in p.figure.entry_ids]
+    assert sorted(shown) == sorted(w.entry_id for w in works if w.operators)  # each work once, in one part
+    assert [p.figure.caption.endswith(f"part {n} of {len(parts)}).") for n, p in enumerate(parts, 1)] == \
+        [True] * len(parts)
+    assert len({p.figure.name for p in parts}) == len(parts)
