@@ -258,17 +258,19 @@ def operators_map_figures(trends: Trends, style: FigureStyle) -> list[PlannedFig
     names_in = max(len(w.name) for w in works) * 0.55 * style.note_pt / 72  # the longest name, upright
     panel_in = 0.25 + len(operators) * 1.6 * style.tick_pt / 72 + names_in
     fit = len(panels) if style.page_in is None else max(1, int((style.page_in - 0.1) // panel_in))
-    per_part = -(-len(panels) // -(-len(panels) // fit))  # as many panels in each part as the parts allow
+    count = -(-len(panels) // fit)  # parts a page each
+    per_part = -(-len(panels) // count)  # the panels spread evenly over them
     parts = [panels[i:i + per_part] for i in range(0, len(panels), per_part)]
     caption = "Which operators each design runs in or beside memory (works that record them, by class and year"
     planned = []
     for number, part in enumerate(parts, start=1):
         name = "operators-in-memory" if number == 1 else f"operators-in-memory-{number}"
-        shown = [w for panel in part for w in panel]
+        shown = sorted(w.entry_id for panel in part for w in panel)
+        height = round(len(part) * panel_in + 0.1, 2)
         planned.append(PlannedFigure(
             Figure(name, "", caption + (f", part {number} of {len(parts)})." if len(parts) > 1 else ")."),
-                   sorted(w.entry_id for w in shown), width, round(len(part) * panel_in + 0.1, 2), wide=True),
-            _operators_map_drawing(part, operators, columns, name, width, round(len(part) * panel_in + 0.1, 2))))
+                   shown, width, height, wide=True),
+            _operators_map_drawing(part, operators, columns, name, width, height)))
     return planned
 
 

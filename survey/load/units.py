@@ -125,7 +125,7 @@ def facts(text: str) -> UnitFacts | None:
         if text in _FACTS:
             return _FACTS[text]
     while _TABLE_UNREAD:
-        _read_table(_TABLE_UNREAD.pop())
+        _read_memo(_TABLE_UNREAD.pop(), key=None)
         if text in _FACTS:
             return _FACTS[text]
     found = _work_out(text)
@@ -175,10 +175,14 @@ def _memo_key() -> str:
     return hashlib.sha256(Path(__file__).read_bytes() + pint_version.encode()).hexdigest()
 
 
-def _read_memo(path: Path) -> None:
+def _read_memo(path: Path, key: str | None = "memo") -> None:
+    """Add the facts a memo file holds (written for this module's rules and pint's version), or with `key` None
+    the shipped table's (no key: they hold for every version of pint that defines the units alike, which a test
+    checks). A missing, stale or damaged file only costs pint's registry."""
     try:
-        stored = json.loads(read_cache_file(path))
-        if not isinstance(stored, dict) or stored.get("key") != _memo_key() or not isinstance(stored.get("units"), dict):
+        stored = json.loads(read_cache_file(path) if key else path.read_text(encoding="utf-8"))
+        if not isinstance(stored, dict) or (key and stored.get("key") != _memo_key()) \
+                or not isinstance(stored.get("units"), dict):
             return
         read = {text: _memo_facts(value) for text, value in stored["units"].items()}
     except (OSError, ValueError, TypeError):
@@ -186,18 +190,6 @@ def _read_memo(path: Path) -> None:
     for text, found in read.items():
         if simple_enough(text):
             _FACTS.setdefault(text, found)
-
-
-def _read_table(path: Path) -> None:
-    """The shipped facts (no key: they hold for every version of pint that defines the units alike, which a test
-    checks). A missing or damaged table only costs pint's registry."""
-    try:
-        stored = json.loads(path.read_text(encoding="utf-8"))
-        read = {text: _memo_facts(value) for text, value in stored["units"].items()}
-    except (OSError, ValueError, TypeError, KeyError, AttributeError):
-        return
-    for text, found in read.items():
-        _FACTS.setdefault(text, found)
 
 
 def table_text(texts: list[str]) -> str:
