@@ -87,12 +87,17 @@ class MetricRow:
 
 @dataclass(frozen=True)
 class ComparableGroup:
-    """Rows whose values may be ranked against each other: precision, phase, level and evidence match."""
+    """Rows whose values may be ranked against each other: precision, phase, level and evidence match. They are
+    ranked only when they come from two or more works: a work's own configurations are not a comparison."""
 
     key: str
     label: str
     entry_ids: list[str]
     size: int
+
+    @property
+    def ranked(self) -> bool:
+        return len(self.entry_ids) >= 2
 
 
 @dataclass(frozen=True)
@@ -212,9 +217,10 @@ def _draft_row(taxonomy: Taxonomy, entry: Entry, index: int, metric: Metric, kin
 
     direction = _ranking_direction(taxonomy, kind)
     missing: list[str] = []
+    needs_phase = not term.any_phase
     if direction is not None:
-        missing = [name for name, known in (("precision", precision.key), ("phase", phase), ("level", level),
-                                            ("evaluation", method)) if not known]
+        missing = [name for name, known in (("precision", precision.key), ("phase", phase or not needs_phase),
+                                            ("level", level), ("evaluation", method)) if not known]
     baseline = metric.baseline.strip() if metric.baseline else None
     group = group_label = mark = None
     if direction is None:
@@ -230,9 +236,10 @@ def _draft_row(taxonomy: Taxonomy, entry: Entry, index: int, metric: Metric, kin
     elif value is None:
         mark = "not ranked: a range"
     else:
-        parts = [f"precision={precision.key}", f"phase={phase}", f"level={level}", f"evidence={evidence}"]
-        labels = [precision.text or "", term_label(taxonomy["phase"], phase) or "", term_label(taxonomy["level"], level) or "",
-                  EVIDENCE_TEXT[evidence]]
+        phase_part = phase if needs_phase else None  # an any-phase kind is compared across phases
+        parts = [f"precision={precision.key}", f"phase={phase_part}", f"level={level}", f"evidence={evidence}"]
+        labels = [x for x in (precision.text, term_label(taxonomy["phase"], phase_part),
+                              term_label(taxonomy["level"], level), EVIDENCE_TEXT[evidence]) if x]
         if term.relative and baseline:
             parts.append(f"baseline={_norm_text(baseline)}")
             labels.append(f"vs {baseline}")
@@ -331,33 +338,41 @@ def _metric_table(taxonomy: Taxonomy, kind: str, drafts: list[_Draft]) -> Metric
         if draft.group is not None:
             members.setdefault(draft.group, []).append(draft)
     ranks: dict[tuple[str, int], int] = {}
+    order: dict[tuple[str, int], int] = {}  # best first within each group, ranked or not
     groups = []
     for key in sorted(members):
         ordered = sorted(members[key], key=lambda d: (-d.fields["value"] if direction else d.fields["value"],
                                                       d.entry.id, d.index))
+        group = ComparableGroup(key, ordered[0].group_label or key, sorted({d.entry.id for d in ordered}),
+                                len(ordered))
+        groups.append(group)
+        order.update({(d.entry.id, d.index): position for position, d in enumerate(ordered)})
+        if not group.ranked:
+            continue
         for position, draft in enumerate(ordered):
             # equal values share a rank
             previous = ordered[position - 1] if position else None
             same = previous is not None and previous.fields["value"] == draft.fields["value"]
             ranks[(draft.entry.id, draft.index)] = ranks[(previous.entry.id, previous.index)] if same and previous \
                 else position + 1
-        groups.append(ComparableGroup(key, ordered[0].group_label or key, sorted({d.entry.id for d in ordered}),
-                                      len(ordered)))
     rows = []
     for draft in drafts:
         derived, note = _derive(formula_key, draft.fields) if formula_key else (None, None)
         rank = ranks.get((draft.entry.id, draft.index))
+        mark = draft.mark if rank is None and draft.group is None else \
+            "not ranked: no other work's value shares its conditions" if rank is None else None
         rows.append(MetricRow(**draft.fields, group=draft.group, rankable=draft.group is not None, rank=rank,
-                              mark=draft.mark, derived=derived, derived_note=note))
+                              mark=mark, derived=derived, derived_note=note))
     group_order = {g.key: i for i, g in enumerate(groups)}
-    rows.sort(key=lambda r: (r.group is None, group_order.get(r.group or "", 0), r.rank or 0, r.entry_id,
-                             r.metric_index))
+    rows.sort(key=lambda r: (r.group is None, group_order.get(r.group or "", 0),
+                             order.get((r.entry_id, r.metric_index), 0), r.entry_id, r.metric_index))
     formula_ref = None
     if formula_key:
         f = formula_registry.formula(formula_key)
         formula_ref = FormulaRef(f.key, f.name, f.version, f.statement, f.unit, _derived_column(formula_key))
     evidence = {r.evidence for r in rows}
-    criteria = ("values are ranked only against values with the same precision, phase, level and evidence"
+    matched = "precision, level and evidence" if term.any_phase else "precision, phase, level and evidence"
+    criteria = (f"values are ranked only against other works' values with the same {matched}"
                 + (" and the same baseline" if term.relative else "")) if direction is not None else \
         "values of this kind are listed, not ranked"
     return MetricTable(

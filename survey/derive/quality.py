@@ -60,8 +60,8 @@ def build_quality(entries: list[Entry], catalogue: list[CatalogueRow], tables: l
         metrics_measured=sum(r.evidence == MEASURED for r in rows),
         metrics_simulated=sum(r.evidence == SIMULATED for r in rows),
         metrics_unstated=sum(r.evidence == UNSTATED for r in rows),
-        # ranked against another value: only in a comparable group of two or more
-        metrics_ranked=sum(g.size for table in tables for g in table.comparable_groups if g.size >= 2),
+        # ranked against another work's value: only in a comparable group of two or more works
+        metrics_ranked=sum(g.size for table in tables for g in table.comparable_groups if g.ranked),
         metrics_missing_conditions=missing,
         entries_without_evaluation=sorted(row.entry_id for row in catalogue
                                           if not row.evaluation and not row.is_talk),

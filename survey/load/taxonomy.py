@@ -18,7 +18,8 @@ REQUIRED_VOCABULARIES = (
     "scope", "operator", "host", "baseline-class",
 )
 _TERM_KEYS = {"id", "label", "description", "aliases", "parent", "deprecated", "replaced_by",
-              "bits", "dimension", "canonical_unit", "relative", "plausible", "better", "measured", "role"}
+              "bits", "dimension", "canonical_unit", "relative", "plausible", "better", "measured", "role",
+              "any_phase"}
 _REQUIRED_TERM_KEYS = ("id", "label", "description")
 
 
@@ -45,6 +46,7 @@ class Term:
     relative: bool = False
     plausible: tuple[float, float] | None = None
     better: str | None = None  # metric kinds: 'higher' or 'lower'; kinds without it are shown, never ranked
+    any_phase: bool = False  # metric kinds whose value does not depend on the inference phase (a macro's TOPS/W)
     measured: bool = False  # evaluation methods: a built artefact was measured (not simulated or modelled)
     role: str | None = None  # contribution types: the role the entry must name (speaker, presenter)
     location: Location | None = field(default=None, compare=False)
@@ -288,6 +290,7 @@ def _read_term(vocabulary: str, raw: Any, path: tuple[Any, ...], source: SourceM
         relative=bool(raw.get("relative", False)),
         plausible=(float(plausible[0]), float(plausible[1])) if plausible else None,
         better=better,
+        any_phase=raw.get("any_phase") is True,
         measured=raw.get("measured") is True,
         role=str(raw["role"]) if raw.get("role") else None,
         location=where,

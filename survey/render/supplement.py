@@ -37,7 +37,7 @@ def supplement_csv(metric_tables: Sequence[Any], entries: Sequence[Entry]) -> st
             metric = entry.metrics[row.metric_index] if entry is not None else None
             source = metric.source if metric is not None else None
             group = next((g for g in table.comparable_groups if g.key == row.group), None)
-            ranked = group is not None and group.size >= 2 and row.rank is not None
+            ranked = group is not None and group.ranked and row.rank is not None
             rows.append([
                 row.entry_id, entry.display_name if entry else row.entry_id, table.label, row.reported,
                 row.qualifier or "", _number(row.value), _number(row.low), _number(row.high), table.unit,

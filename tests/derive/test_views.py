@@ -74,34 +74,68 @@ def test_metric_values_are_converted_to_the_canonical_unit(kb: Any) -> None:
     assert rows_by_entry(views, "latency")["ex-b"].value == pytest.approx(500.0)
 
 
-def test_values_are_ranked_only_within_groups_of_matching_precision_phase_and_level(kb: Any) -> None:
+def test_values_are_ranked_only_within_groups_of_matching_precision_level_and_evidence(kb: Any) -> None:
     views = views_of(
         kb,
         entry("ex-a", metrics=[silicon_efficiency(10)]),
         entry("ex-b", metrics=[silicon_efficiency(20)]),
         entry("ex-c", metrics=[silicon_efficiency(50, weights="int4", inputs="int4")]),
-        entry("ex-d", metrics=[silicon_efficiency(90, phase="prefill")]),
+        entry("ex-d", metrics=[silicon_efficiency(90, phase="prefill")]),  # TOPS/W does not depend on the phase
         entry("ex-e", metrics=[silicon_efficiency(99, level="chip")]))
     rows = rows_by_entry(views, "energy-efficiency")
-    assert (rows["ex-b"].rank, rows["ex-a"].rank) == (1, 2)
-    assert rows["ex-a"].group == rows["ex-b"].group
-    assert len({rows[e].group for e in ("ex-a", "ex-c", "ex-d", "ex-e")}) == 4
-    assert all(rows[e].rank == 1 for e in ("ex-c", "ex-d", "ex-e"))  # each alone in its group
+    assert (rows["ex-d"].rank, rows["ex-b"].rank, rows["ex-a"].rank) == (1, 2, 3)
+    assert rows["ex-a"].group == rows["ex-b"].group == rows["ex-d"].group
+    assert len({rows[e].group for e in ("ex-a", "ex-c", "ex-e")}) == 3
+    for alone in ("ex-c", "ex-e"):  # each alone in its group: nothing to rank it against
+        assert rows[alone].rank is None and rows[alone].rankable
+        assert rows[alone].mark == "not ranked: no other work's value shares its conditions"
     table = views.metric_table("energy-efficiency")
     group = next(g for g in table.comparable_groups if g.key == rows["ex-a"].group)
-    assert group.entry_ids == ["ex-a", "ex-b"] and group.size == 2
-    assert "W INT8, A INT8" in group.label and "Decode" in group.label and "Macro" in group.label
+    assert group.entry_ids == ["ex-a", "ex-b", "ex-d"] and group.size == 3 and group.ranked
+    assert "W INT8, A INT8" in group.label and "Macro" in group.label and "Decode" not in group.label
+    assert "precision, level and evidence" in table.criteria and "phase" not in table.criteria
+    assert views.quality.metrics_ranked == 3
+
+
+def test_phase_dependent_kinds_rank_only_within_one_phase(kb: Any) -> None:
+    def throughput(value: float, phase: str) -> dict[str, Any]:
+        return metric("throughput", value, "token/s", conditions={
+            "phase": phase, "level": "system", "evaluation": "cycle-simulation",
+            "precision": {"weights": ["fp16"], "activations": ["fp16"]}})
+
+    views = views_of(kb, entry("ex-a", metrics=[throughput(100, "decode")]),
+                     entry("ex-b", metrics=[throughput(300, "decode")]),
+                     entry("ex-c", metrics=[throughput(9000, "prefill")]))
+    rows = rows_by_entry(views, "throughput")
+    assert (rows["ex-b"].rank, rows["ex-a"].rank, rows["ex-c"].rank) == (1, 2, None)
+    assert rows["ex-c"].group != rows["ex-a"].group
+    assert "phase" in views.metric_table("throughput").criteria
+
+
+def test_a_works_own_values_are_not_ranked_against_each_other(kb: Any) -> None:
+    views = views_of(kb, entry("ex-a", metrics=[silicon_efficiency(10), silicon_efficiency(30)]))
+    table = views.metric_table("energy-efficiency")
+    assert [r.rank for r in table.rows] == [None, None]
+    assert [r.value for r in table.rows] == [30, 10]  # still listed best first
+    assert views.quality.metrics_ranked == 0
+    views = views_of(kb, entry("ex-b", metrics=[silicon_efficiency(20)]))
+    assert [(r.entry_id, r.rank) for r in views.metric_table("energy-efficiency").rows] == \
+        [("ex-a", 1), ("ex-b", 2), ("ex-a", 3)]
+    assert views.quality.metrics_ranked == 3
 
 
 def test_rows_missing_a_condition_are_not_ranked_and_say_which_is_missing(kb: Any) -> None:
     views = views_of(
         kb,
         entry("ex-a", metrics=[silicon_efficiency(10)]),
-        entry("ex-b", metrics=[metric("energy-efficiency", 30, "TOPS/W", conditions={"level": "circuit"})]))
+        entry("ex-b", metrics=[metric("energy-efficiency", 30, "TOPS/W", conditions={"level": "circuit"}),
+                               metric("time-per-token", 3, "ms/token", conditions={"level": "circuit"})]))
     row = rows_by_entry(views, "energy-efficiency")["ex-b"]
     assert not row.rankable and row.rank is None and row.group is None
-    assert row.missing_conditions == ["precision", "phase", "evaluation"]
-    assert row.mark == "not ranked: precision, phase, evaluation not stated"
+    assert row.missing_conditions == ["precision", "evaluation"]  # TOPS/W does not depend on the phase
+    assert row.mark == "not ranked: precision, evaluation not stated"
+    per_token = rows_by_entry(views, "time-per-token")["ex-b"]
+    assert per_token.mark == "not ranked: precision, phase, evaluation not stated"
     assert views.quality.metrics_missing_conditions[0].entry_id == "ex-b"
     assert views.quality.metrics_missing_conditions[0].location.startswith("entries/ex-b.yaml:")
 
@@ -114,7 +148,7 @@ def test_measured_and_simulated_values_are_never_ranked_together(kb: Any) -> Non
     rows = rows_by_entry(views, "energy-efficiency")
     assert (rows["ex-a"].evidence, rows["ex-b"].evidence) == ("measured", "simulated")
     assert rows["ex-a"].group != rows["ex-b"].group
-    assert rows["ex-a"].rank == rows["ex-b"].rank == 1
+    assert rows["ex-a"].rank is None and rows["ex-b"].rank is None  # neither has another work to rank against
     assert views.metric_table("energy-efficiency").mixes_evidence
     assert (views.quality.metrics_measured, views.quality.metrics_simulated) == (1, 1)
     assert views.quality.metrics_by_method == {"cycle-simulation": 1, "silicon": 1}
@@ -130,7 +164,7 @@ def test_relative_metrics_rank_only_against_the_same_baseline(kb: Any) -> None:
         entry("ex-c", metrics=[metric("speedup", 50, "x", conditions=conditions, baseline="Example CPU")]))
     rows = rows_by_entry(views, "speedup")
     assert rows["ex-a"].group == rows["ex-b"].group != rows["ex-c"].group
-    assert (rows["ex-b"].rank, rows["ex-a"].rank, rows["ex-c"].rank) == (1, 2, 1)
+    assert (rows["ex-b"].rank, rows["ex-a"].rank, rows["ex-c"].rank) == (1, 2, None)
 
 
 def test_lower_is_better_kinds_rank_the_smallest_first_and_ranges_are_not_ranked(kb: Any) -> None:
