@@ -100,6 +100,7 @@ FORMULAS: Mapping[str, Formula] = MappingProxyType({f.key: f for f in _all_formu
 
 PRECISION_NORMALISED_EFFICIENCY = "precision-normalised-efficiency/v1"
 PRECISION_NORMALISED_AREA_EFFICIENCY = "precision-normalised-area-efficiency/v1"
+EIGHT_BIT_NORMALISED_EFFICIENCY = "eight-bit-normalised-efficiency/v1"
 TOKENS_PER_JOULE = "tokens-per-joule/v1"
 
 

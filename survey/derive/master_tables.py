@@ -2,9 +2,10 @@
 
 A row is a work, listed under its primary architecture class and sorted by class, year and name. Cells hold what
 a reader compares: for circuits the node, memory, domain, weight x input precision and the energy and area
-efficiency as reported, with the 8-bit normalised efficiency beside it; for systems the class, memory, models and
-sizes, phase, batch or context, the best speedup and energy gain per baseline class, tokens per second or joule,
-and the evidence. A column filled in fewer than half of its rows is left out, and the caption says so.
+efficiency as reported, with the efficiency normalised to 8b x 8b operations beside it; for systems the class,
+memory, models and sizes, phase, batch or context, the best speedup and energy gain per baseline class, tokens per
+second or joule, and the evidence. A column filled in fewer than half of its rows is folded into another (the
+efficiency, if even its fold is sparse, beside node and precision) or left out, and the caption says so.
 """
 
 from __future__ import annotations
@@ -13,6 +14,8 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from survey.derive import formulas
+from survey.derive.numbers import format_number, format_range
 from survey.derive.terms import canonical_all
 
 if TYPE_CHECKING:
@@ -199,16 +202,19 @@ def _build(key: str, title: str, columns: Sequence[MasterColumn], entries: Seque
     if not rows:
         return None
     kept, dropped = _fold(key, columns, rows)
-    uses_formula = formula if any(c.key in ("normalised", "figures") for c in kept) else None
+    uses_formula = formula if any(c.key in ("normalised", "figures") for c in kept) or any(
+        "8b: " in cell for row in rows for cell in row.cells.values()) else None
     return MasterTable(key, title, tuple(kept), tuple(rows), tuple(dropped), uses_formula)
 
 
-# Columns that are folded into one when any of them is mostly empty: (new key, header, width, members, labels).
-FOLDS = {
-    "circuits": (("figures", "Efficiency", 1.6, ("efficiency", "area", "normalised"), ("", "", "8b: ")),
-                 ("tech", "Node, precision", 1.3, ("node", "precision"), ("", ""))),
-    "systems": (("workload", "Workload", 1.6, ("models", "phase", "batch"), ("", "", "")),
-                ("gains", "Reported gains", 1.8, ("speedup", "energy", "tokens"), ("speedup ", "energy ", ""))),
+# Columns that are folded into one when any of them is mostly empty: (new key, header, width, members, labels,
+# and the folded column that takes the cells, with its header then, when even the fold is too sparse to stand alone).
+FOLDS: dict[str, tuple[tuple[str, str, float, tuple[str, ...], tuple[str, ...], tuple[str, str] | None], ...]] = {
+    "circuits": (("tech", "Node, precision", 1.3, ("node", "precision"), ("", ""), None),
+                 ("figures", "Efficiency", 1.6, ("efficiency", "area", "normalised"), ("", "", "8b: "),
+                  ("tech", "Node, precision, efficiency"))),
+    "systems": (("workload", "Workload", 1.6, ("models", "phase", "batch"), ("", "", ""), None),
+                ("gains", "Reported gains", 1.8, ("speedup", "energy", "tokens"), ("speedup ", "energy ", ""), None)),
 }
 MIN_FOLDED_FILL = 0.25  # a folded column is the table's point: kept down to a quarter of the rows
 
@@ -221,7 +227,7 @@ def _fold(key: str, columns: Sequence[MasterColumn],
 
     kept: list[MasterColumn] = []
     dropped: list[str] = []
-    folded_into: dict[str, tuple[str, str, float, tuple[str, ...], tuple[str, ...]]] = {}
+    folded_into: dict[str, tuple[str, str, float, tuple[str, ...], tuple[str, ...], tuple[str, str] | None]] = {}
     for fold in FOLDS.get(key, ()):
         if any(filled(m) < MIN_FILL * len(rows) for m in fold[3] if any(c.key == m for c in columns)):
             for member in fold[3]:
@@ -241,8 +247,15 @@ def _fold(key: str, columns: Sequence[MasterColumn],
         for row in rows:
             parts = [label + row.cells[m] for m, label in zip(fold[3], fold[4]) if row.cells.get(m, EMPTY) != EMPTY]
             row.cells[fold[0]] = "; ".join(parts) or EMPTY
+        host = next((i for i, c in enumerate(kept) if fold[5] is not None and c.key == fold[5][0]), None)
         if filled(fold[0]) >= MIN_FOLDED_FILL * len(rows):
             kept.append(MasterColumn(fold[0], fold[1], fold[2]))
+        elif host is not None and fold[5] is not None and filled(fold[0]):
+            # too sparse for a column of its own, yet the table's point (a macro's TOPS/W): beside another fold
+            for row in rows:
+                parts = [row.cells[k] for k in (fold[5][0], fold[0]) if row.cells.get(k, EMPTY) != EMPTY]
+                row.cells[fold[5][0]] = "; ".join(parts) or EMPTY
+            kept[host] = MasterColumn(kept[host].key, fold[5][1], (kept[host].width or 0) + fold[2] / 2)
         else:
             dropped.append(fold[1])
     return kept, dropped
@@ -275,10 +288,8 @@ def build_master_tables(taxonomy: Taxonomy, entries: Sequence[Entry], metric_tab
     efficiency = _rows_of(metric_tables, "energy-efficiency")
     area = _rows_of(metric_tables, "area-efficiency")
     memory, domain = taxonomy["memory"], taxonomy["domain"]
-    formula: str | None = None
-    for table in metric_tables:
-        if table.kind == "energy-efficiency" and table.formula is not None:
-            formula = table.formula.statement
+    eight_bit = formulas.formula(formulas.EIGHT_BIT_NORMALISED_EFFICIENCY)
+    formula: str | None = eight_bit.statement
 
     def common(entry: Entry, key: str) -> str | None:
         if key == "work":
@@ -309,9 +320,13 @@ def build_master_tables(taxonomy: Taxonomy, entries: Sequence[Entry], metric_tab
         if key == "area":
             row = _best_row(area.get(entry.id, []))
             return row.reported if row is not None else EMPTY
-        if key == "normalised":
+        if key == "normalised":  # at 8b x 8b, so that an 8-bit design's value reads as reported
             row = _best_row(efficiency.get(entry.id, []))
-            return row.derived.text if row is not None and row.derived is not None else EMPTY
+            if row is None or row.weight_bits is None or row.input_bits is None or row.low is None:
+                return EMPTY
+            bits = {"input_bits": float(row.input_bits), "weight_bits": float(row.weight_bits)}
+            low, high = eight_bit.over_range(row.low, row.high, **bits)
+            return format_number(low) if row.value is not None else format_range(low, high)
         return EMPTY
 
     def system_cell(entry: Entry, key: str) -> str:

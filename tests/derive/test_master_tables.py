@@ -91,3 +91,52 @@ def test_the_supplement_lists_every_reported_value_with_its_quote_and_neutralise
     quotes = [row["quote"] for row in rows if row["entry"] == entry.id]
     assert "'=HYPERLINK(\"http://x\",\"click\")" in quotes
     assert not any(row["quote"].startswith("=") for row in rows)
+
+
+def _macro(entry_id: str, tops_w: float | None, weights: str = "int8", inputs: str = "int8") -> dict[str, object]:
+    """A fictional circuit-level IMC macro; with `tops_w`, one measured energy-efficiency value."""
+    data: dict[str, object] = {
+        "id": entry_id, "type": "related-work", "title": f"Fictional macro {entry_id}", "year": 2024,
+        "venue": "Example Conference 2024", "people": [{"name": "Ada Example", "role": "author"}],
+        "architecture": ["digital-imc"], "level": ["circuit"], "memory": ["sram"],
+        "precision": {"weights": [weights], "activations": [inputs]},
+        "evaluation": [{"method": "silicon", "node_nm": 28}]}
+    if tops_w is not None:
+        data["metrics"] = [{"kind": "energy-efficiency", "value": tops_w, "unit": "TOPS/W",
+                            "source": {"locator": "Table 1", "quote": "fictional"}}]
+    return data
+
+
+def _circuits(kb: object, *entries: dict[str, object]) -> tuple[object, dict[str, dict[str, str]]]:
+    import yaml
+
+    for data in entries:
+        kb.write(f"{data['id']}.yaml", yaml.safe_dump(data, sort_keys=False))  # type: ignore[attr-defined]
+    loaded = load_knowledge_base(kb.root)  # type: ignore[attr-defined]
+    assert loaded.taxonomy is not None
+    table = next(t for t in build_master_tables(loaded.taxonomy, loaded.entries, build_views(loaded).metric_tables)
+                 if t.key == "circuits")
+    return table, {row.entry_id: dict(zip([c.header for c in table.columns], table.cells(row)))
+                   for row in table.rows}
+
+
+def test_the_normalised_efficiency_is_at_eight_bits_as_its_label_says(kb: object) -> None:
+    table, cells = _circuits(kb, _macro("ex-a", 12, weights="int4", inputs="int8"), _macro("ex-b", 53.8),
+                             _macro("ex-c", 20, weights="int4", inputs="int4"))
+    text = {entry_id: " ".join(row.values()) for entry_id, row in cells.items()}
+    assert "8b: 6" in text["ex-a"]  # 12 TOPS/W x 8 x 4 / 64
+    assert "8b: 53.8" in text["ex-b"]  # an 8-bit macro reads as reported
+    assert "8b: 5" in text["ex-c"]  # 20 x 4 x 4 / 64
+    assert table.formula is not None and "/ 64" in table.formula and "8b x 8b" in table.formula  # type: ignore[attr-defined]
+
+
+def test_a_sparse_efficiency_column_joins_node_and_precision_instead_of_being_dropped(kb: object) -> None:
+    # one macro of five reports TOPS/W: too few for a column, yet it is what a reader compares macros by
+    macros = [_macro("ex-a", 40)] + [_macro(f"ex-{c}", None) for c in "bcde"]
+    macros[1]["evaluation"] = []  # node known for fewer than half: node and precision fold together
+    macros[2]["evaluation"] = []
+    macros[3]["evaluation"] = []
+    table, cells = _circuits(kb, *macros)
+    assert "Efficiency" not in table.dropped  # type: ignore[attr-defined]
+    assert cells["ex-a"]["Node, precision, efficiency"] == "28; W INT8 x I INT8; 40 TOPS/W; 8b: 40"
+    assert cells["ex-b"]["Node, precision, efficiency"] == "W INT8 x I INT8"
