@@ -307,6 +307,8 @@ def taxonomy_figure(views: SurveyViews, venue: Venue, escaper: Escaper) -> Raw:
 @dataclass(frozen=True)
 class TexFigure:
     body: Raw  # the complete figure environment
+    label: str = ""  # what \\ref takes
+    subject: str = ""  # the caption's first phrase, escaped: what the text says the figure shows
 
 
 def plot_figure(figure: Figure, folder: str, venue: Venue, escaper: Escaper) -> TexFigure:
@@ -335,7 +337,17 @@ def plot_figure(figure: Figure, folder: str, venue: Venue, escaper: Escaper) -> 
     environment.append(NoEscape(rf"\caption{{{caption}}}\label{{fig:{citekey(figure.name)}}}"))
     if venue.key == "todaes":
         environment.append(NoEscape(rf"\Description{{{escaper(figure.caption)}}}"))
-    return TexFigure(Raw(environment.dumps()))
+    subject = re.split(r", | \(|\. ", figure.caption.rstrip("."), maxsplit=1)[0]
+    return TexFigure(Raw(environment.dumps()), f"fig:{citekey(figure.name)}",
+                     escaper(subject[:1].lower() + subject[1:]))
+
+
+def figure_mentions(figures: Sequence[TexFigure]) -> list[tuple[str, list[str]]]:
+    """What each figure shows with the labels that show it, in order: the parts of a split figure together."""
+    mentions: dict[str, list[str]] = {}
+    for figure in figures:
+        mentions.setdefault(figure.subject, []).append(figure.label)
+    return list(mentions.items())
 
 
 # ------------------------------------------------------------------------------------------- authors
@@ -647,7 +659,9 @@ def render_document(*, views: SurveyViews, authors: AuthorList, metadata: Metada
         "comparison": master_tables_tex(master_tables, chosen, escaper),
         "coverage": coverage_table(views, chosen, escaper),
         # wide figures first: a figure* waits for the top of a page after every earlier figure is placed
-        "figures": [plot_figure(f, figure_folder, chosen, escaper) for f in sorted(figures, key=lambda f: not f.wide)],
+        "figures": (tex_figures := [plot_figure(f, figure_folder, chosen, escaper)
+                                    for f in sorted(figures, key=lambda f: not f.wide)]),
+        "figure_mentions": figure_mentions(tex_figures),
         "threats": threats_to_validity(views),
         "venue": chosen.key,
         "table_partial": f"partials/table_{chosen.key}.tex.j2",
