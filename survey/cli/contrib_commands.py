@@ -33,7 +33,7 @@ def _read_input(source: str) -> str:
 
     try:
         if source == "-":
-            raw = click.get_binary_stream("stdin").read(MAX_BIB_BYTES + 1)
+            raw = sys.stdin.buffer.read(MAX_BIB_BYTES + 1)
         else:
             if not Path(source).is_file():
                 raise click.UsageError(f"{source}: not a regular file")

@@ -136,6 +136,8 @@ def parse_yaml(raw: bytes, path: str) -> LoadedYaml:
         mark = exc.problem_mark or exc.context_mark
         where = Location(path, mark.line + 1, mark.column + 1) if mark else first
         message = " ".join(part for part in (exc.context, exc.problem) if part)
+        if "maximum nesting depth" in message:  # PyYAML 6.0.4's scanner has a depth limit of its own
+            return LoadedYaml(None, source, diagnostics + [_too_deep(where)])
         at = text[mark.index] if mark is not None and 0 <= mark.index < len(text) else ""
         return LoadedYaml(None, source, diagnostics + [error(where, "yaml-syntax", message or "invalid YAML",
                                                              _syntax_hint(message, at))])
@@ -153,6 +155,11 @@ def parse_yaml(raw: bytes, path: str) -> LoadedYaml:
     if "\t" in text:
         diagnostics.extend(tab_problems(text, path))
     return LoadedYaml(data, source, diagnostics)
+
+
+def _too_deep(where: Location) -> Diagnostic:
+    return error(where, "too-deep", f"values are nested more than {MAX_DEPTH} levels deep",
+                 "an entry needs at most a few levels of nesting")
 
 
 def tab_problems(text: str, path: str) -> list[Diagnostic]:
@@ -352,9 +359,7 @@ def _build(text: str, source: SourceMap, diagnostics: list[Diagnostic]) -> Any:
             if tag not in (None, "!") and tag not in _PLAIN_TAGS:
                 raise _Abort(_tag_error(tag, Location(path, *mark)))
             if len(stack) >= MAX_DEPTH:
-                raise _Abort(error(Location(path, *mark), "too-deep",
-                                   f"values are nested more than {MAX_DEPTH} levels deep",
-                                   "an entry needs at most a few levels of nesting"))
+                raise _Abort(_too_deep(Location(path, *mark)))
             container: Any = {} if kind is _MappingStartEvent else []
             if parent is not None:
                 _attach(parent, container, 0)
