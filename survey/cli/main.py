@@ -22,7 +22,9 @@ class SurveyGroup(click.Group):
         try:
             return super().invoke(ctx)
         except click.ClickException as exc:
-            exc.message = terminal_text(exc.message)  # names a file or value from the knowledge base
+            # names a file or value from the knowledge base; Click 8.5 types `message` Final, yet it is a plain
+            # attribute its formatting reads
+            setattr(exc, "message", terminal_text(exc.message))  # noqa: B010
             raise
         except (click.exceptions.Exit, click.Abort, SystemExit, KeyboardInterrupt):
             raise
