@@ -127,6 +127,10 @@ def test_choosing_a_facet_and_typing_a_search_change_the_rows_and_the_url(site: 
     assert visible_rows(browser) == ["gamma-sram-macro"]
     assert urlsplit(browser.current_url).fragment == "class=imc&q=Gamma"
     browser.find_element("css selector", "button[type=reset]").click()
+    # the page updates once the form has reset (a task after the click): wait for it, a bounded few seconds
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    WebDriverWait(browser, 5, poll_frequency=0.05).until(lambda b: visible_rows(b) == ALL)
     assert visible_rows(browser) == ALL
 
 
