@@ -36,14 +36,42 @@ def normalise(text: str) -> str:
     return " ".join(text.split())
 
 
+PROGRESS: dict[str, list[str]] = {}  # what each venue's build of the shipped corpus reported as it went
+
+
 @pytest.fixture(scope="module", params=["todaes", "tcad"])
 def built(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-untyped-def]
     if not HAVE_TEX:
         pytest.skip("TeX is not installed")
     out = tmp_path_factory.mktemp(request.param)
-    result = build(ROOT, request.param, out)
+    PROGRESS[request.param] = []
+    result = build(ROOT, request.param, out, progress=PROGRESS[request.param].append)
     assert result.ok, "\n".join(d.as_text() for d in result.diagnostics)
     return request.param, out, result
+
+
+def pdf_pages(pdf: Path) -> list[str]:
+    text = subprocess.run(["pdftotext", "-enc", "UTF-8", str(pdf), "-"], capture_output=True, text=True,
+                          check=True).stdout
+    return [normalise(page) for page in text.split("\f")]
+
+
+@needs_tex
+def test_the_shipped_corpus_compiles_in_one_tex_run(built) -> None:  # type: ignore[no-untyped-def]
+    venue = built[0]
+    assert len([m for m in PROGRESS[venue] if m.startswith("running latexmk")]) == 1, PROGRESS[venue]
+    assert not [m for m in PROGRESS[venue] if "too tall" in m]  # no table chunk had to be split again
+
+
+@needs_tex
+def test_no_table_or_figure_is_placed_among_the_references(built) -> None:  # type: ignore[no-untyped-def]
+    venue, _, result = built
+    pages = pdf_pages(result.pdf)
+    heading = "R EFERENCES" if venue == "tcad" else "REFERENCES"
+    first = next(i for i, page in enumerate(pages) if heading in page)
+    caption = re.compile(r"\b(TABLE [IVXLC]+|Table \d+\.|Fig\. \d+\.)")
+    assert all(not caption.search(page) for page in pages[first + 1:])
+    assert not caption.search(pages[first].split(heading, 1)[1])  # nor after the heading on their first page
 
 
 @needs_tex
