@@ -247,10 +247,10 @@ def _fold(key: str, columns: Sequence[MasterColumn],
         for row in rows:
             parts = [label + row.cells[m] for m, label in zip(fold[3], fold[4]) if row.cells.get(m, EMPTY) != EMPTY]
             row.cells[fold[0]] = "; ".join(parts) or EMPTY
-        host = next((i for i, c in enumerate(kept) if fold[5] is not None and c.key == fold[5][0]), None)
+        host = next((i for i, c in enumerate(kept) if fold[5] and c.key == fold[5][0]), None)
         if filled(fold[0]) >= MIN_FOLDED_FILL * len(rows):
             kept.append(MasterColumn(fold[0], fold[1], fold[2]))
-        elif host is not None and fold[5] is not None and filled(fold[0]):
+        elif host is not None and fold[5] and filled(fold[0]):
             # too sparse for a column of its own, yet the table's point (a macro's TOPS/W): beside another fold
             for row in rows:
                 parts = [row.cells[k] for k in (fold[5][0], fold[0]) if row.cells.get(k, EMPTY) != EMPTY]

@@ -359,8 +359,8 @@ def _metric_table(taxonomy: Taxonomy, kind: str, drafts: list[_Draft]) -> Metric
     for draft in drafts:
         derived, note = _derive(formula_key, draft.fields) if formula_key else (None, None)
         rank = ranks.get((draft.entry.id, draft.index))
-        mark = draft.mark if rank is None and draft.group is None else \
-            "not ranked: no other work's value shares its conditions" if rank is None else None
+        mark = draft.mark if draft.group is None else \
+            None if rank is not None else "not ranked: no other work's value shares its conditions"
         rows.append(MetricRow(**draft.fields, group=draft.group, rankable=draft.group is not None, rank=rank,
                               mark=mark, derived=derived, derived_note=note))
     group_order = {g.key: i for i, g in enumerate(groups)}
