@@ -23,11 +23,14 @@ from survey.report.diagnostics import Diagnostic, Location, error, warning
 if TYPE_CHECKING:
     from survey.check.authors import AuthorList
     from survey.compile.latexmk import CompileResult
+    from survey.compile.preamble_format import FormatJob
     from survey.derive.plots import FigurePlan
     from survey.load.metadata import Metadata
     from survey.render.latex import RenderedDocument
+    from survey.render.latex_escape import Escaper
 
 FIGURES_DIR = "figures"
+FORMAT_DIR = ".tex-format"  # in the work folder: the preamble's TeX format (survey.compile.preamble_format)
 INPUTS_HASH_FILE = ".survey-inputs.sha256"
 WORK_DIR = ".survey-work"
 TEMPLATES_DIR = "templates"
@@ -151,6 +154,32 @@ def _require_contained_folders(root: Path, out: Path) -> None:
 def _build_locked(root: Path, venue: str, out: Path, pdf: bool, final: bool,
                   progress: Callable[[str], None]) -> BuildResult:
     """build() once it holds the build folder's lock."""
+    from survey.compile.latexmk import tex_environment, tex_timeout
+    from survey.compile.preamble_format import FormatJob, head_of
+    from survey.render.latex import render_head
+    from survey.render.latex_escape import Escaper, detect_charset
+
+    templates = template_folders(root)
+    fingerprint = input_fingerprint(root, venue, templates)
+    inputs_file = out / INPUTS_HASH_FILE
+    if pdf and not final and _up_to_date(out, inputs_file, fingerprint):
+        progress("inputs unchanged since the last successful build; nothing to do")
+        return BuildResult(True, out, pdf=out / "survey.pdf", ran_tex=False)
+    escaper = Escaper(detect_charset())
+    # The preamble's format is made from the template alone: TeX builds it while the knowledge base is read.
+    head = render_head(venue, templates, escaper, head_of) if pdf else None
+    preamble = FormatJob(head, out / WORK_DIR / FORMAT_DIR, tex_timeout(), tex_environment()) if head else None
+    try:
+        return _build_from_inputs(root, venue, out, pdf, final, progress, templates, fingerprint, escaper, preamble)
+    finally:
+        if preamble is not None:
+            preamble.stop()  # a refused build does not wait for it
+
+
+def _build_from_inputs(root: Path, venue: str, out: Path, pdf: bool, final: bool, progress: Callable[[str], None],
+                       templates: list[Path], fingerprint: str, escaper: Escaper,
+                       preamble: FormatJob | None) -> BuildResult:
+    """_build_locked once the inputs are known to have changed: load, check, derive, render and compile."""
     from survey.check.authors import build_author_list
     from survey.check.rules import check_rules
     from survey.compile.latexmk import compile_pdf
@@ -165,15 +194,9 @@ def _build_locked(root: Path, venue: str, out: Path, pdf: bool, final: bool,
     from survey.load.metadata import load_metadata
     from survey.load.outline import load_outline, load_scope, placeholder_diagnostics
     from survey.render.latex import MAIN_FILE, render_document
-    from survey.render.latex_escape import Escaper, detect_charset
     from survey.render.supplement import SUPPLEMENT_FILE, supplement_csv
 
-    templates = template_folders(root)
-    fingerprint = input_fingerprint(root, venue, templates)
     inputs_file = out / INPUTS_HASH_FILE
-    if pdf and not final and _up_to_date(out, inputs_file, fingerprint):
-        progress("inputs unchanged since the last successful build; nothing to do")
-        return BuildResult(True, out, pdf=out / "survey.pdf", ran_tex=False)
     progress("reading the knowledge base")
     kb = load_knowledge_base(root)
     # A build with a PDF checks the rules beside TeX (see _compile_alongside), or before it refuses to go on.
@@ -229,7 +252,6 @@ def _build_locked(root: Path, venue: str, out: Path, pdf: bool, final: bool,
     figure_plan = plan_figures(trends, work / FIGURES_DIR, cache=root / CACHE_DIR / "figures", venue=venue)
     figures = figure_plan.figures
     progress(f"rendering LaTeX for {venue}")
-    escaper = Escaper(detect_charset())
     releases = load_releases(root)  # for the paper's revision history
 
     def render(table_fill: float) -> RenderedDocument:
@@ -256,7 +278,7 @@ def _build_locked(root: Path, venue: str, out: Path, pdf: bool, final: bool,
     templates_read = [p for p in template_files(templates) if p.suffix == ".j2"]
     if pdf:
         compiled, checked = _compile_alongside(figure_plan, lambda: check_rules(kb, root), work, sources,
-                                               templates_read, progress, locate_entry)
+                                               templates_read, progress, locate_entry, preamble)
     elif figure_plan.draw is not None:
         progress("drawing figures")
         figure_plan.draw()
@@ -284,7 +306,7 @@ def _build_locked(root: Path, venue: str, out: Path, pdf: bool, final: bool,
         progress(f"a table was too tall for its page: splitting tables into {table_fill:.0%} of the rows")
         render(table_fill)
         compiled = compile_pdf(work, MAIN_FILE, sources, extra_inputs=templates_read, progress=progress,
-                               locate_entry=locate_entry)
+                               locate_entry=locate_entry, preamble=preamble)
     diagnostics += [_relocated(d, work, out) for d in compiled.diagnostics]
     if final and compiled.ok:
         diagnostics = [_final_box(d) for d in diagnostics]
@@ -305,7 +327,8 @@ FINAL_OVERFULL_PT = 2.0  # a submission's boxes may stick out this far at most
 
 def _compile_alongside(plan: FigurePlan, rules: Callable[[], list[Diagnostic]], work: Path, sources: list[str],
                       templates_read: list[Path], progress: Callable[[str], None],
-                      locate_entry: Callable[[str], Location | None]) -> tuple[CompileResult, list[Diagnostic]]:
+                      locate_entry: Callable[[str], Location | None],
+                      preamble: FormatJob | None = None) -> tuple[CompileResult, list[Diagnostic]]:
     """compile_pdf, while a second thread draws the figures and then checks the rules (together most of a cold
     build's own time): TeX reads blank pages of the figures' sizes until they arrive (see compile_pdf's
     `arriving`), and is stopped when the rules find an error. The compile's result and the rules' diagnostics."""
@@ -336,7 +359,7 @@ def _compile_alongside(plan: FigurePlan, rules: Callable[[], list[Diagnostic]], 
 
         checked.add_done_callback(stop_on_errors)
         compiled = compile_pdf(work, MAIN_FILE, sources, extra_inputs=templates_read, progress=progress,
-                               locate_entry=locate_entry, arriving=arriving, cancel=refused)
+                               locate_entry=locate_entry, arriving=arriving, cancel=refused, preamble=preamble)
         return compiled, checked.result()
 
 

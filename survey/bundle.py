@@ -26,7 +26,8 @@ BIBLIOGRAPHY = "refs.bib"
 _ZIP_TIME = (1980, 1, 1, 0, 0, 0)  # the earliest time a zip can hold: no build's clock leaks into it
 _MODE = 0o100644  # a regular file, readable by all
 _INCLUDE = re.compile(r"\\(input|include)\{([^{}\\]+)\}")
-_GENERATED = (".aux", ".out", ".toc", ".lof", ".lot", ".nav", ".snm", ".log", ".fls", ".bcf", ".run.xml")
+_GENERATED = (".aux", ".out", ".toc", ".lof", ".lot", ".nav", ".snm", ".log", ".fls", ".bcf", ".run.xml",
+              ".fmt")  # .fmt: the preamble's format (survey.compile.preamble_format), never a source
 
 
 @dataclass

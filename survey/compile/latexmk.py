@@ -18,8 +18,12 @@ from collections.abc import Callable, Iterable, Mapping
 from concurrent.futures import Future
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from survey.report.diagnostics import Diagnostic, Location, error, warning
+
+if TYPE_CHECKING:
+    from survey.compile.preamble_format import FormatJob
 
 PDF_NAME = "survey.pdf"
 HASH_FILE = ".survey-build.sha256"
@@ -103,7 +107,7 @@ def compile_pdf(folder: Path, main: str, sources: Iterable[str], *, extra_inputs
                 progress: Progress = lambda message: None, locate_entry: EntryLocator = lambda entry_id: None,
                 force: bool = False, timeout: float | None = None,
                 arriving: Mapping[str, Future[None]] | None = None,
-                cancel: threading.Event | None = None) -> CompileResult:
+                cancel: threading.Event | None = None, preamble: FormatJob | None = None) -> CompileResult:
     """Build folder/survey.pdf from `sources` (file names relative to `folder`, `main` among them).
 
     latexmk and what it runs are stopped after `timeout` seconds (default: $SURVEY_TEX_TIMEOUT, else 30 minutes).
@@ -115,9 +119,12 @@ def compile_pdf(folder: Path, main: str, sources: Iterable[str], *, extra_inputs
 
     `cancel`, once set, stops TeX (the caller found that the build is refused): the result is a failure with no
     diagnostics of its own, and the previous PDF is kept.
+
+    `preamble`, a format of the main file's first lines being built (survey.compile.preamble_format), is waited
+    for and loaded by every pass when the main file begins with the text it was built from.
     """
     if timeout is None:
-        timeout = _timeout_from_environment()
+        timeout = tex_timeout()
     import time
 
     names = sorted(set(sources))
@@ -137,9 +144,16 @@ def compile_pdf(folder: Path, main: str, sources: Iterable[str], *, extra_inputs
     staging = folder / STAGING_DIR
     _stage(folder, staging, names)
     started = time.monotonic()
-    progress(f"running latexmk on {main} in {staging}")
+    fmt = _preamble_format(preamble, staging, main)
+    progress(f"running latexmk on {main} in {staging}" + (" with the preamble's format" if fmt else ""))
     arrivals = _Arrivals(folder, staging, arriving or {})
-    returncode, transcript = _run_latexmk(staging, main, progress, timeout, arrivals.pass_started, cancel=cancel)
+    returncode, transcript = _run_latexmk(staging, main, progress, timeout, arrivals.pass_started, cancel=cancel,
+                                          fmt=fmt)
+    if returncode not in (0, None) and fmt is not None and _FORMAT_REFUSED in transcript:
+        progress("pdflatex could not load the preamble's format: the passes read the preamble")
+        fmt = None
+        returncode, transcript = _run_latexmk(staging, main, progress, timeout, arrivals.pass_started,
+                                              force=True, cancel=cancel)
     if cancel is not None and cancel.is_set():
         hash_file.unlink(missing_ok=True)
         progress("TeX stopped: the build is refused")
@@ -150,7 +164,7 @@ def compile_pdf(folder: Path, main: str, sources: Iterable[str], *, extra_inputs
         if arrivals.late():
             progress("a figure arrived after TeX's last pass: one more pass")
             left = max(timeout - (time.monotonic() - started), 1.0)
-            returncode, transcript = _run_latexmk(staging, main, progress, left, force=True, cancel=cancel)
+            returncode, transcript = _run_latexmk(staging, main, progress, left, force=True, cancel=cancel, fmt=fmt)
         digest = source_hash(folder, names, extra_inputs)
     seconds = time.monotonic() - started
     if returncode is None:
@@ -186,6 +200,19 @@ def compile_pdf(folder: Path, main: str, sources: Iterable[str], *, extra_inputs
     return CompileResult(ok, pdf if ok else None, True, diagnostics, seconds)
 
 
+_FORMAT_REFUSED = "format file"  # pdfTeX: "Fatal format file error; I'm stymied", "... format file ... not found"
+
+
+def _preamble_format(preamble: FormatJob | None, staging: Path, main: str) -> str | None:
+    """The name of the preamble's format, put in the staging folder, when it was built and fits the main file."""
+    from survey.compile.preamble_format import install
+
+    built = preamble.result() if preamble is not None else None
+    if built is None or not built.fits((staging / main).read_text(encoding="utf-8", errors="replace")):
+        return None
+    return install(built, staging)
+
+
 def _descendants(pid: int) -> list[int]:
     """The processes below `pid`, read from /proc (none where there is no /proc)."""
     children: dict[int, list[int]] = {}
@@ -208,7 +235,7 @@ def _descendants(pid: int) -> list[int]:
     return found
 
 
-def _timeout_from_environment() -> float:
+def tex_timeout() -> float:
     try:
         value = float(os.environ.get(TIMEOUT_VARIABLE, DEFAULT_TIMEOUT_SECONDS))
     except ValueError:
@@ -291,14 +318,16 @@ class _Arrivals:
 
 def _run_latexmk(staging: Path, main: str, progress: Progress, timeout: float,
                  pass_started: Callable[[], None] = lambda: None, force: bool = False,
-                 cancel: threading.Event | None = None) -> tuple[int | None, str]:
+                 cancel: threading.Event | None = None, fmt: str | None = None) -> tuple[int | None, str]:
     """latexmk's exit status (None when it ran past `timeout` seconds, or `cancel` was set, and it was stopped)
     and its output.
 
-    `pass_started` is called as each pdflatex pass begins; `force` makes latexmk run pdflatex at least once."""
+    `pass_started` is called as each pdflatex pass begins; `force` makes latexmk run pdflatex at least once;
+    `fmt` names a format in `staging` that every pass loads."""
     import signal
 
-    command = [*LATEXMK, *(["-g"] if force else []), main]
+    engine = [f"-pdflatex=pdflatex -fmt={fmt} %O %S"] if fmt else []
+    command = [*LATEXMK, *engine, *(["-g"] if force else []), main]
     lines: list[str] = []
     # TeX stays in survey's process group, so that Ctrl-C or a kill of the group stops it with survey.
     with subprocess.Popen(command, cwd=staging, env=tex_environment(), stdin=subprocess.DEVNULL,

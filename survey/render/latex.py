@@ -9,7 +9,7 @@ lets the compile step map a TeX error back to that entry.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -686,3 +686,16 @@ def render_document(*, views: SurveyViews, authors: AuthorList, metadata: Metada
             section_text = _par_start(section_text)
         files[f"sections/{name}"] = section_text
     return RenderedDocument(files, warnings + ccs_warnings + bibliography.warnings + escaper.warnings())
+
+
+def render_head(venue: str, templates: Path | Sequence[Path], escaper: Escaper, cut: Callable[[str], str | None]) -> str | None:
+    """The first lines of `venue`'s main file, known before the knowledge base is read: the template's text up
+    to where `cut` ends it, rendered with the preamble alone. None when the template has no such place or its
+    head needs more (the rest of the context), or does not render."""
+    env = make_environment(templates, escaper)
+    try:
+        source, _, _ = env.loader.get_source(env, VENUES[venue].template)  # type: ignore[union-attr]
+        head = cut(source)
+        return None if head is None else env.from_string(head).render({"preamble": preamble(escaper.charset)})
+    except jinja2.TemplateError:
+        return None

@@ -182,3 +182,22 @@ def _running_in(folder: Path) -> list[str]:
         if cwd.startswith(str(folder)):
             found.append(name)
     return found
+
+
+@needs_tex
+def test_the_preamble_format_is_built_in_the_same_sandbox(hostile_config: Path) -> None:
+    from survey.compile.preamble_format import MARK, FormatJob
+
+    marker, outside = hostile_config / "format-ran", hostile_config / "format-wrote.tex"
+    hazards = {  # one a head, since TeX stops at the first refusal: the line, and what the log says of it
+        "command": (f"\\immediate\\write18{{touch {marker}}}", "runsystem(touch"),
+        "write": (f"\\newwrite\\out\\immediate\\openout\\out={outside} \\immediate\\write\\out{{x}}"
+                  "\\immediate\\closeout\\out", ""),
+        "read": (f"\\input{{{hostile_config / 'secret.tex'}}}", "not found"),
+    }
+    for name, (line, refused) in hazards.items():
+        folder = hostile_config / f"format-{name}"
+        FormatJob(f"\\documentclass{{article}}\n{line}\n{MARK}\n", folder, 120, tex_environment()).result()
+        log = (folder / "survey-preamble.log").read_text(encoding="utf-8", errors="replace")
+        assert refused in log and SECRET not in log, log[-2000:]
+    assert not marker.exists() and not outside.exists()
