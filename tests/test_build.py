@@ -75,6 +75,18 @@ def test_no_table_or_figure_is_placed_among_the_references(built) -> None:  # ty
 
 
 @needs_tex
+def test_the_comparisons_figures_are_placed_before_the_next_section_begins(built) -> None:  # type: ignore[no-untyped-def]
+    # acmart's long tables break across pages in the text, and no float goes on their pages: figures queued
+    # before them used to wait behind every table page, into the Discussion.
+    _, out, _ = built
+    aux = (out / WORK_DIR / STAGING_DIR / "survey.aux").read_text(encoding="utf-8", errors="replace")
+    page = {label: int(number) for label, number in re.findall(r"\\newlabel\{([^}]+)\}\{\{[^}]*\}\{(\d+)\}", aux)}
+    figures = [label for label in page if label.startswith("fig:") and label != "fig:taxonomy"]
+    assert len(figures) >= 5
+    assert all(page["sec:comparison"] <= page[label] <= page["sec:discussion"] for label in figures), page
+
+
+@needs_tex
 def test_pdf_names_every_listed_coauthor_and_affiliation(built) -> None:  # type: ignore[no-untyped-def]
     _, out, result = built
     text = pdf_text(result.pdf)

@@ -669,6 +669,7 @@ def render_document(*, views: SurveyViews, authors: AuthorList, metadata: Metada
         "venue": chosen.key,
         "table_partial": f"partials/table_{chosen.key}.tex.j2",
         "wide_figure": Raw("figure*" if chosen.two_column else "figure"),
+        "tables_in_text": not chosen.two_column,  # acmart's long tables break across pages in the text
         "keywords": list(metadata.keywords),
         "ieee_keywords": list(metadata.ieee_keywords or metadata.keywords),
         "ccs": ccs,
