@@ -8,7 +8,7 @@ plain pdflatex reads the mark as \\relax, so the sources stay as they are.
 The part before the mark comes from the venue's template alone (`render_head` in survey.render.latex), so the
 format is built while the build is still loading the knowledge base. It is used only when the generated main
 file begins with exactly the text it was built from, and it is kept in the build's work folder (with a key over
-that text and the TeX installation) for the next build.
+that text, the TeX installation and every file the format was made from) for the next build.
 """
 
 from __future__ import annotations
@@ -94,13 +94,13 @@ class FormatJob:
         key = _key(head, [Path(pdftex).resolve(), *(base[name] for name in _BASE)])
         path = folder / f"{FORMAT_NAME}.fmt"
         key_file = folder / _KEY_FILE
-        if path.is_file() and key_file.is_file() and key_file.read_text(encoding="utf-8").strip() == key:
+        if path.is_file() and _still_valid(key_file, key):
             return PreambleFormat(path, head)
         folder.mkdir(parents=True, exist_ok=True)
         key_file.unlink(missing_ok=True)
         path.unlink(missing_ok=True)
         (folder / _HEAD_FILE).write_text(head, encoding="utf-8")
-        command = ["pdflatex", "-ini", "-interaction=batchmode", "-halt-on-error", "-no-shell-escape",
+        command = ["pdflatex", "-ini", "-interaction=batchmode", "-halt-on-error", "-no-shell-escape", "-recorder",
                    f"-jobname={FORMAT_NAME}", "&pdflatex", "mylatexformat.ltx", _HEAD_FILE]
         with self._lock:
             if self._stopped:
@@ -116,8 +116,40 @@ class FormatJob:
             return None
         if returncode != 0 or not path.is_file():
             return None
-        write_atomically(key_file, key + "\n")
+        read = _files_read(folder / f"{FORMAT_NAME}.fls", folder)
+        write_atomically(key_file, "".join([key + "\n", *(f"{_stamp(p)} {p}\n" for p in read)]))
         return PreambleFormat(path, head)
+
+
+def _files_read(fls: Path, folder: Path) -> list[Path]:
+    """The TeX installation's files the format was made from, as TeX's recorder listed them (its own head left out:
+    the key holds its text)."""
+    found: set[Path] = set()
+    for line in fls.read_text(encoding="utf-8", errors="replace").splitlines():
+        if line.startswith("INPUT "):
+            name = Path(line[6:])
+            name = name if name.is_absolute() else folder / name
+            if name.parent != folder and name.is_file():
+                found.add(name)
+    return sorted(found)
+
+
+def _stamp(path: Path) -> str:
+    info = path.stat()
+    return f"{info.st_size}:{info.st_mtime_ns}"
+
+
+def _still_valid(key_file: Path, key: str) -> bool:
+    """Whether the kept format was made from this head and TeX, and none of the files it read has changed since
+    (a TeX Live update replaces the class and packages it holds)."""
+    from survey.files.repository_paths import read_cache_file
+
+    try:
+        lines = read_cache_file(key_file).decode("utf-8").splitlines()
+        return bool(lines) and lines[0] == key and all(
+            _stamp(Path(path)) == stamp for stamp, path in (line.split(" ", 1) for line in lines[1:]))
+    except (OSError, UnicodeDecodeError, ValueError):
+        return False
 
 
 def install(fmt: PreambleFormat, staging: Path) -> str:

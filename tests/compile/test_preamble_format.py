@@ -95,6 +95,22 @@ def test_the_format_is_reused_while_its_text_is_unchanged_and_rebuilt_when_it_ch
 
 
 @needs_tex
+def test_the_format_is_rebuilt_when_a_file_it_was_made_from_has_changed(tmp_path: Path) -> None:
+    first = _job(HEAD, tmp_path / "format").result()
+    assert first is not None
+    made = first.path.stat().st_mtime_ns
+    key_file = tmp_path / "format" / f"{FORMAT_NAME}.key"
+    lines = key_file.read_text(encoding="utf-8").splitlines()
+    read = [line.split(" ", 1)[1] for line in lines[1:]]
+    assert any(name.endswith("amsmath.sty") for name in read) and any(name.endswith("article.cls") for name in read)
+    # as after a TeX Live update: amsmath.sty is not the file the format holds
+    key_file.write_text("\n".join(line if not line.endswith("amsmath.sty") else "1:1 " + line.split(" ", 1)[1]
+                                   for line in lines) + "\n", encoding="utf-8")
+    again = _job(HEAD, tmp_path / "format").result()
+    assert again is not None and again.path.stat().st_mtime_ns != made
+
+
+@needs_tex
 def test_a_format_pdftex_cannot_load_falls_back_to_reading_the_preamble(tmp_path: Path) -> None:
     job = _job(HEAD, tmp_path / "format")
     built = job.result()
