@@ -55,8 +55,8 @@ def head_of(text: str) -> str | None:
 class FormatJob:
     """The format being built in a thread of its own (its TeX run releases the interpreter), so the build goes on.
 
-    `env` is TeX's environment. `result()` waits and gives the format, or None when it could not be built (the passes then read the preamble
-    as usual); `stop()` kills a run still going (a build that is refused does not wait for it)."""
+    `env` is TeX's environment. `result()` waits and gives the format, or None when it could not be built (the
+    passes then read the preamble as usual); `stop()` kills a run still going (a refused build does not wait)."""
 
     def __init__(self, head: str, folder: Path, timeout: float, env: dict[str, str]) -> None:
         self._future: Future[PreambleFormat | None] = Future()

@@ -689,7 +689,8 @@ def render_document(*, views: SurveyViews, authors: AuthorList, metadata: Metada
     return RenderedDocument(files, warnings + ccs_warnings + bibliography.warnings + escaper.warnings())
 
 
-def render_head(venue: str, templates: Path | Sequence[Path], escaper: Escaper, cut: Callable[[str], str | None]) -> str | None:
+def render_head(venue: str, templates: Path | Sequence[Path], escaper: Escaper,
+                cut: Callable[[str], str | None]) -> str | None:
     """The first lines of `venue`'s main file, known before the knowledge base is read: the template's text up
     to where `cut` ends it, rendered with the preamble alone. None when the template has no such place or its
     head needs more (the rest of the context), or does not render."""
