@@ -21,8 +21,9 @@ import yaml
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from survey.build import build  # noqa: E402
+from survey.build import FORMAT_DIR, WORK_DIR, build  # noqa: E402
 from survey.compile.latexmk import LATEXMK, tex_environment  # noqa: E402
+from survey.compile.preamble_format import FORMAT_NAME  # noqa: E402
 from survey.files.cache_folder import CACHE_DIR  # noqa: E402
 from survey.load import units  # noqa: E402
 
@@ -33,13 +34,18 @@ def timed(action):  # type: ignore[no-untyped-def]
     return result, time.perf_counter() - started
 
 
-def latexmk_alone(sources: Path, names: list[str], work: Path) -> float:
-    """latexmk on a fresh copy of the same generated sources, with the same options and environment."""
+def latexmk_alone(sources: Path, names: list[str], work: Path, fmt: Path | None = None) -> float:
+    """latexmk on a fresh copy of the same generated sources, with the same options and environment; with `fmt`,
+    every pass loads that format of the preamble, as the build's passes do."""
     for name in names:
         target = work / name
         target.parent.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(sources / name, target)
-    _, seconds = timed(lambda: subprocess.run([*LATEXMK, "survey.tex"], cwd=work, env=tex_environment(),
+    engine = []
+    if fmt is not None:
+        shutil.copyfile(fmt, work / fmt.name)
+        engine = [f"-pdflatex=pdflatex -fmt={fmt.stem} %O %S"]
+    _, seconds = timed(lambda: subprocess.run([*LATEXMK, *engine, "survey.tex"], cwd=work, env=tex_environment(),
                                               stdin=subprocess.DEVNULL, capture_output=True, check=True))
     return seconds
 
@@ -94,6 +100,8 @@ def main() -> int:
             print("\n".join(d.as_text() for d in (cold.diagnostics + full.diagnostics) if d.is_error))
             return 1
         alone_s = latexmk_alone(work / "out", full.sources, (work / "alone"))
+        fmt = work / "out" / WORK_DIR / FORMAT_DIR / f"{FORMAT_NAME}.fmt"
+        with_format_s = latexmk_alone(work / "out", full.sources, (work / "alone-fmt"), fmt) if fmt.is_file() else None
         noop, noop_s = timed(lambda: build(ROOT, args.venue, work / "out"))
         assert noop.ok and not noop.ran_tex
         from survey.check.rules import check
@@ -103,6 +111,9 @@ def main() -> int:
         print(f"  full build, cold      {cold_s:7.2f} s   ratio {cold_s / alone_s:.3f}x (no caches)")
         print(f"  full build, warm      {full_s:7.2f} s   ratio {full_s / alone_s:.3f}x (target <= 1.15x)")
         print(f"  latexmk alone         {alone_s:7.2f} s")
+        if with_format_s is not None:  # the build's passes load the preamble's format; latexmk alone does not
+            print(f"  latexmk with format   {with_format_s:7.2f} s   cold build {cold_s / with_format_s:.3f}x of it, "
+                  f"warm {full_s / with_format_s:.3f}x")
         print(f"  no-op rebuild         {noop_s:7.3f} s   {100 * noop_s / full_s:.2f}% of full (target <= 5%)")
         print(f"  survey check          {check_s:7.3f} s   no-op rebuild {noop_s / check_s:.2f}x of it (target <= 1x)")
         if not args.skip_large:
