@@ -22,7 +22,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from survey.build import FORMAT_DIR, WORK_DIR, build  # noqa: E402
-from survey.compile.latexmk import LATEXMK, tex_environment  # noqa: E402
+from survey.compile.latexmk import LATEXMK, tex_environment, with_format  # noqa: E402
 from survey.compile.preamble_format import FORMAT_NAME  # noqa: E402
 from survey.files.cache_folder import CACHE_DIR  # noqa: E402
 from survey.load import units  # noqa: E402
@@ -44,7 +44,7 @@ def latexmk_alone(sources: Path, names: list[str], work: Path, fmt: Path | None 
     engine = []
     if fmt is not None:
         shutil.copyfile(fmt, work / fmt.name)
-        engine = [f"-pdflatex=pdflatex -fmt={fmt.stem} %O %S"]
+        engine = with_format(fmt.stem)
     _, seconds = timed(lambda: subprocess.run([*LATEXMK, *engine, "survey.tex"], cwd=work, env=tex_environment(),
                                               stdin=subprocess.DEVNULL, capture_output=True, check=True))
     return seconds

@@ -200,6 +200,11 @@ def compile_pdf(folder: Path, main: str, sources: Iterable[str], *, extra_inputs
     return CompileResult(ok, pdf if ok else None, True, diagnostics, seconds)
 
 
+def with_format(name: str) -> list[str]:
+    """latexmk's options that make every pdflatex pass load the format `name` (in the folder TeX runs in)."""
+    return [f"-pdflatex=pdflatex -fmt={name} %O %S"]
+
+
 _FORMAT_REFUSED = "format file"  # pdfTeX: "Fatal format file error; I'm stymied", "... format file ... not found"
 
 
@@ -326,8 +331,7 @@ def _run_latexmk(staging: Path, main: str, progress: Progress, timeout: float,
     `fmt` names a format in `staging` that every pass loads."""
     import signal
 
-    engine = [f"-pdflatex=pdflatex -fmt={fmt} %O %S"] if fmt else []
-    command = [*LATEXMK, *engine, *(["-g"] if force else []), main]
+    command = [*LATEXMK, *(with_format(fmt) if fmt else []), *(["-g"] if force else []), main]
     lines: list[str] = []
     # TeX stays in survey's process group, so that Ctrl-C or a kill of the group stops it with survey.
     with subprocess.Popen(command, cwd=staging, env=tex_environment(), stdin=subprocess.DEVNULL,

@@ -8,13 +8,14 @@ plain pdflatex reads the mark as \\relax, so the sources stay as they are.
 The part before the mark comes from the venue's template alone (`render_head` in survey.render.latex), so the
 format is built while the build is still loading the knowledge base. It is used only when the generated main
 file begins with exactly the text it was built from, and it is kept in the build's work folder (with a key over
-that text, the TeX installation and every file the format was made from) for the next build.
+that text, pdfTeX and every file the format was made from) for the next build.
 """
 
 from __future__ import annotations
 
 import hashlib
 import os
+import re
 import shutil
 import subprocess
 import threading
@@ -26,7 +27,6 @@ MARK = r"\csname endofdump\endcsname"
 FORMAT_NAME = "survey-preamble"  # the format's job name: TeX writes survey-preamble.fmt
 _HEAD_FILE = "head.tex"
 _KEY_FILE = FORMAT_NAME + ".key"
-_BASE = ("pdflatex.fmt", "mylatexformat.ltx")  # what the format is made from, besides the head
 
 
 @dataclass(frozen=True)
@@ -42,14 +42,8 @@ class PreambleFormat:
 
 def head_of(text: str) -> str | None:
     """`text` up to and including its first line that starts with MARK (None: it has no such line)."""
-    start = 0
-    while start < len(text):
-        end = text.find("\n", start)
-        end = len(text) if end < 0 else end + 1
-        if text.startswith(MARK, start):
-            return text[:end]
-        start = end
-    return None
+    found = re.search(rf"^{re.escape(MARK)}.*\n?", text, re.MULTILINE)
+    return None if found is None else text[:found.end()]
 
 
 class FormatJob:
@@ -85,13 +79,13 @@ class FormatJob:
 
     def _build(self, head: str, folder: Path, timeout: float, env: dict[str, str]) -> PreambleFormat | None:
         from survey.files.atomic_write import write_atomically
-        from survey.files.tex_tree import find_tex_files
 
-        base = find_tex_files("kpsewhich", *_BASE, options=["-engine=pdftex"])
-        pdftex = shutil.which("pdflatex")
-        if pdftex is None or set(base) != set(_BASE):
+        found = shutil.which("pdflatex")
+        if found is None:
             return None
-        key = _key(head, [Path(pdftex).resolve(), *(base[name] for name in _BASE)])
+        # the head and pdfTeX itself; the base format, mylatexformat, the class and packages are in the recorder's list
+        pdftex = Path(found).resolve()
+        key = hashlib.sha256(f"{head}\0{pdftex}\0{_stamp(pdftex)}".encode()).hexdigest()
         path = folder / f"{FORMAT_NAME}.fmt"
         key_file = folder / _KEY_FILE
         if path.is_file() and _still_valid(key_file, key):
@@ -122,8 +116,8 @@ class FormatJob:
 
 
 def _files_read(fls: Path, folder: Path) -> list[Path]:
-    """The TeX installation's files the format was made from, as TeX's recorder listed them (its own head left out:
-    the key holds its text)."""
+    """The TeX installation's files the format was made from (pdflatex.fmt, mylatexformat, the class and its
+    packages), as TeX's recorder listed them; its own head is left out, the key holds its text."""
     found: set[Path] = set()
     for line in fls.read_text(encoding="utf-8", errors="replace").splitlines():
         if line.startswith("INPUT "):
@@ -166,13 +160,3 @@ def install(fmt: PreambleFormat, staging: Path) -> str:
         shutil.copyfile(fmt.path, partial)
     os.replace(partial, target)
     return FORMAT_NAME
-
-
-def _key(head: str, made_from: list[Path]) -> str:
-    """Over the head's text and the files the format depends on (by path, size and time: a TeX Live update
-    replaces them)."""
-    digest = hashlib.sha256(head.encode("utf-8"))
-    for path in made_from:
-        info = path.stat()
-        digest.update(f"\0{path}\0{info.st_size}\0{info.st_mtime_ns}".encode())
-    return digest.hexdigest()

@@ -4,15 +4,13 @@ apply)."""
 from __future__ import annotations
 
 import subprocess
-from collections.abc import Sequence
 from pathlib import Path
 
 
-def find_tex_files(kpsewhich: str, *names: str, options: Sequence[str] = ()) -> dict[str, Path]:
-    """The files kpsewhich finds, by name (one call for all of them); none when kpsewhich is missing or fails.
-    `options` are kpsewhich's own (`-engine=pdftex` finds that engine's formats)."""
+def find_tex_files(kpsewhich: str, *names: str) -> dict[str, Path]:
+    """The files kpsewhich finds, by name (one call for all of them); none when kpsewhich is missing or fails."""
     try:
-        found = subprocess.run([kpsewhich, *options, *names], capture_output=True, text=True, check=False, timeout=30)
+        found = subprocess.run([kpsewhich, *names], capture_output=True, text=True, check=False, timeout=30)
     except (OSError, subprocess.SubprocessError):
         return {}
     paths = [Path(line) for line in found.stdout.splitlines() if line.strip()]

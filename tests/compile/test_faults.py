@@ -228,7 +228,8 @@ def test_a_full_disk_gets_a_clear_error_and_keeps_the_previous_outputs(two_build
     tiny = tmp_path / "tiny"
     tiny.mkdir()
     command = " ".join(survey_command(root, "build", "--out", str(tiny / "out")))
-    # The tiny disk holds build A (its work folder holds the preamble's 7 MB TeX format); then a filler leaves 64 KiB, too little for build B's PDF.
+    # The tiny disk holds build A (its work folder holds the preamble's 7 MB TeX format); then a filler leaves
+    # 64 KiB, too little for build B's PDF.
     script = (f"mount -t tmpfs -o size=40m tmpfs {tiny}; cp -a {out} {tiny}/out; "
               f"avail=$(df -k --output=avail {tiny} | tail -1); "
               f"head -c $(( (avail - 64) * 1024 )) /dev/zero > {tiny}/filler || true; "
